@@ -1,0 +1,64 @@
+package dev.redmesh.cluster;
+
+import java.net.URI;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/clusters")
+@Tag(name = "clusters", description = "Redis deployments, their discovered topology and mesh membership")
+class ClusterController {
+
+    private final ClusterService service;
+
+    ClusterController(ClusterService service) {
+        this.service = service;
+    }
+
+    @PutMapping("/{name}")
+    @Operation(summary = "Create (201) or update (200) a cluster; joining a mesh links it with every member")
+    ResponseEntity<ClusterResponse> put(@PathVariable String name, @RequestBody ClusterRequest request) {
+        ClusterService.Applied applied = service.apply(name, request);
+        ClusterResponse body = describe(applied.cluster());
+        return applied.created()
+                ? ResponseEntity.created(URI.create("/api/v1/clusters/" + name)).body(body)
+                : ResponseEntity.ok(body);
+    }
+
+    @GetMapping
+    @Operation(summary = "List clusters, optionally of one region")
+    List<ClusterResponse> list(@RequestParam(required = false) String region) {
+        return service.list(region).stream().map(this::describe).toList();
+    }
+
+    @GetMapping("/{name}")
+    @Operation(summary = "Read a cluster: spec, shards with nodes and roles, status")
+    ClusterResponse get(@PathVariable String name) {
+        return describe(service.get(name));
+    }
+
+    @DeleteMapping("/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a cluster; 409 while it is in a mesh or has explicit links")
+    void delete(@PathVariable String name) {
+        service.delete(name);
+    }
+
+    private ClusterResponse describe(Cluster cluster) {
+        return ClusterResponse.of(cluster, List.of(), service.status(cluster.getName()));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.redmesh.cluster;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * Body of {@code PUT /api/v1/clusters/{name}}. Fields are plain strings so that every mistake is
+ * reported as a field error with the allowed values, rather than as unreadable JSON.
+ */
+record ClusterRequest(
+        @Schema(description = "region the cluster runs in; must exist", example = "eu-west-1") String region,
+        @Schema(description = "STANDALONE, CLUSTER or ELASTICACHE", example = "STANDALONE") String mode,
+        @Schema(description = "host:port addresses to discover the topology from", example = "[\"10.0.0.5:6379\"]")
+        List<String> seeds,
+        @Schema(description = "ACL user, if any") String username,
+        @Schema(description = "write-only: never returned; omit to keep the stored one, empty to clear it",
+                accessMode = Schema.AccessMode.WRITE_ONLY) String password,
+        @Schema(description = "connect with TLS") Boolean tls,
+        @Schema(description = "mesh to join: links are created to and from every other member; null leaves it")
+        String mesh,
+        @Schema(description = "for mode ELASTICACHE") ElasticacheRequest elasticache) {
+
+    record ElasticacheRequest(
+            @Schema(example = "orders-cache") String replicationGroupId,
+            @Schema(example = "eu-west-1") String awsRegion) {
+    }
+}

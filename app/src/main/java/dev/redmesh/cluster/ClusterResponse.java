@@ -1,0 +1,32 @@
+package dev.redmesh.cluster;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A cluster as the API shows it: its spec (without the password), discovered shards and status. */
+record ClusterResponse(String name, String region, ClusterMode mode, List<String> seeds, String username,
+                       boolean passwordSet, boolean tls, String mesh, Elasticache elasticache,
+                       List<Shard> shards, Status status, Instant createdAt, Instant updatedAt) {
+
+    record Elasticache(String replicationGroupId, String awsRegion) {
+    }
+
+    record Shard(String id, List<String> slots, List<Node> nodes) {
+    }
+
+    record Node(String address, String role, boolean healthy, Long offset) {
+    }
+
+    /** {@code ready} is true when every link touching the cluster is streaming. */
+    record Status(boolean ready, String message) {
+    }
+
+    static ClusterResponse of(Cluster cluster, List<Shard> shards, Status status) {
+        Elasticache elasticache = cluster.getMode() == ClusterMode.ELASTICACHE
+                ? new Elasticache(cluster.getElasticacheReplicationGroupId(), cluster.getElasticacheAwsRegion())
+                : null;
+        return new ClusterResponse(cluster.getName(), cluster.getRegion(), cluster.getMode(), cluster.getSeeds(),
+                cluster.getUsername(), cluster.hasPassword(), cluster.isTls(), cluster.getMesh(), elasticache,
+                shards, status, cluster.getCreatedAt(), cluster.getUpdatedAt());
+    }
+}

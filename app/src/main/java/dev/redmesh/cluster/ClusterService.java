@@ -1,0 +1,100 @@
+package dev.redmesh.cluster;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import dev.redmesh.link.LinkOrigin;
+import dev.redmesh.link.LinkService;
+import dev.redmesh.link.LinkState;
+import dev.redmesh.link.ReplicationLink;
+import dev.redmesh.web.ApiException;
+import dev.redmesh.web.TransactionLocks;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+@Service
+public class ClusterService {
+
+    private final ClusterRepository clusters;
+    private final ClusterRequestValidator validator;
+    private final LinkService links;
+    private final TransactionLocks locks;
+    private final Clock clock;
+
+    ClusterService(ClusterRepository clusters, ClusterRequestValidator validator, LinkService links,
+                   TransactionLocks locks, Clock clock) {
+        this.clusters = clusters;
+        this.validator = validator;
+        this.links = links;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    record Applied(Cluster cluster, boolean created) {
+    }
+
+    /**
+     * Creates or updates a cluster. Joining a mesh links it both ways with every other member;
+     * leaving removes the links that mesh made. All of it happens in one transaction, or none of it.
+     */
+    @Transactional
+    Applied apply(String name, ClusterRequest request) {
+        ClusterSpec spec = validator.validate(name, request);
+        locks.lock("cluster", name);
+        Optional<Cluster> existing = clusters.findById(name);
+        String previousMesh = existing.map(Cluster::getMesh).orElse(null);
+        locks.lock("mesh", previousMesh, spec.mesh());
+
+        Cluster cluster = existing.orElseGet(() -> new Cluster(name, clock.instant()));
+        cluster.apply(spec, clock.instant());
+        clusters.saveAndFlush(cluster);
+
+        if (previousMesh != null && !previousMesh.equals(spec.mesh())) {
+            links.removeMeshLinks(name, previousMesh);
+        }
+        if (spec.mesh() != null) {
+            List<String> others = clusters.findByMeshOrderByNameAsc(spec.mesh()).stream()
+                    .map(Cluster::getName).filter(other -> !other.equals(name)).toList();
+            links.ensureMeshLinks(name, spec.mesh(), others);
+        }
+        return new Applied(cluster, existing.isEmpty());
+    }
+
+    @Transactional(readOnly = true)
+    public List<Cluster> list(String region) {
+        return region == null ? clusters.findAllByOrderByNameAsc() : clusters.findByRegionOrderByNameAsc(region);
+    }
+
+    @Transactional(readOnly = true)
+    public Cluster get(String name) {
+        return clusters.findById(name).orElseThrow(() -> ApiException.notFound("cluster", name));
+    }
+
+    @Transactional(readOnly = true)
+    ClusterResponse.Status status(String name) {
+        List<ReplicationLink> touching = links.touching(name);
+        if (touching.isEmpty()) {
+            return new ClusterResponse.Status(false, "no links: join a mesh or create a link");
+        }
+        long streaming = touching.stream().filter(l -> l.getState() == LinkState.STREAMING).count();
+        return new ClusterResponse.Status(streaming == touching.size(),
+                streaming + " of " + touching.size() + " links streaming");
+    }
+
+    @Transactional
+    void delete(String name) {
+        locks.lock("cluster", name);
+        Cluster cluster = get(name);
+        if (cluster.getMesh() != null) {
+            throw ApiException.conflict("cluster '" + name + "' is in mesh '" + cluster.getMesh()
+                    + "'; PUT it with \"mesh\": null first so its links are removed deliberately");
+        }
+        List<String> explicit = links.touching(name).stream()
+                .filter(l -> l.getOrigin() == LinkOrigin.EXPLICIT).map(ReplicationLink::getId).toList();
+        if (!explicit.isEmpty()) {
+            throw ApiException.conflict("cluster '" + name + "' still has links " + explicit + "; delete them first");
+        }
+        clusters.delete(cluster);
+    }
+}

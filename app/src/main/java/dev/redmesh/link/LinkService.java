@@ -1,0 +1,182 @@
+package dev.redmesh.link;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import dev.redmesh.event.EventService;
+import dev.redmesh.event.EventType;
+import dev.redmesh.web.ApiException;
+import dev.redmesh.web.FieldProblems;
+import dev.redmesh.web.ResourceNames;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+@Service
+public class LinkService {
+
+    static final int MAX_PATTERNS = 64;
+    static final int MAX_PATTERN_LENGTH = 512;
+
+    private final LinkRepository links;
+    private final ClusterDirectory clusters;
+    private final EventService events;
+    private final Clock clock;
+
+    LinkService(LinkRepository links, ClusterDirectory clusters, EventService events, Clock clock) {
+        this.links = links;
+        this.clusters = clusters;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Transactional(readOnly = true)
+    public List<ReplicationLink> search(String source, String target) {
+        return links.search(source, target);
+    }
+
+    @Transactional(readOnly = true)
+    public ReplicationLink get(String id) {
+        return links.findById(id).orElseThrow(() -> ApiException.notFound("link", id));
+    }
+
+    @Transactional(readOnly = true)
+    public List<ReplicationLink> touching(String cluster) {
+        return links.touching(cluster);
+    }
+
+    @Transactional
+    ReplicationLink createExplicit(LinkRequest request) {
+        FieldProblems problems = new FieldProblems();
+        checkCluster("source", request.source(), problems);
+        checkCluster("target", request.target(), problems);
+        if (request.source() != null && request.source().equals(request.target())) {
+            problems.add("target", "must differ from source");
+        }
+        LinkMode mode = mode(request.mode(), problems);
+        List<String> include = patterns("filters.include", request.filters() == null ? null : request.filters().include(), problems);
+        List<String> exclude = patterns("filters.exclude", request.filters() == null ? null : request.filters().exclude(), problems);
+        problems.throwIfAny();
+        if (links.existsBySourceAndTarget(request.source(), request.target())) {
+            throw ApiException.conflict("link " + ReplicationLink.idOf(request.source(), request.target()) + " already exists");
+        }
+        return create(request.source(), request.target(), mode, LinkOrigin.EXPLICIT, null, include, exclude);
+    }
+
+    /**
+     * Creates the links between {@code cluster} and every other member of {@code mesh}, both ways.
+     * Pairs already linked (an explicit link, say) are left as they are. Safe to run twice.
+     */
+    @Transactional
+    public void ensureMeshLinks(String cluster, String mesh, List<String> otherMembers) {
+        for (String other : otherMembers) {
+            if (!links.existsBySourceAndTarget(cluster, other)) {
+                create(cluster, other, LinkMode.PSYNC, LinkOrigin.MESH, mesh, List.of(), List.of());
+            }
+            if (!links.existsBySourceAndTarget(other, cluster)) {
+                create(other, cluster, LinkMode.PSYNC, LinkOrigin.MESH, mesh, List.of(), List.of());
+            }
+        }
+    }
+
+    /** Removes the links {@code mesh} created for {@code cluster}; explicit links stay. */
+    @Transactional
+    public void removeMeshLinks(String cluster, String mesh) {
+        for (ReplicationLink link : links.touching(cluster)) {
+            if (link.getOrigin() == LinkOrigin.MESH && mesh.equals(link.getMesh())) {
+                remove(link, "cluster " + cluster + " left mesh " + mesh);
+            }
+        }
+    }
+
+    @Transactional
+    void deleteExplicit(String id) {
+        ReplicationLink link = get(id);
+        if (link.getOrigin() == LinkOrigin.MESH) {
+            throw ApiException.conflict("link " + id + " exists because both clusters are in mesh '" + link.getMesh()
+                    + "'; take a cluster out of the mesh (PUT it with \"mesh\": null) to remove it");
+        }
+        remove(link, "deleted through the API");
+    }
+
+    @Transactional
+    ReplicationLink pause(String id) {
+        ReplicationLink link = get(id);
+        if (link.getState() != LinkState.PAUSED) {
+            transition(link, LinkState.PAUSED, "paused by operator");
+        }
+        return link;
+    }
+
+    @Transactional
+    ReplicationLink resume(String id) {
+        ReplicationLink link = get(id);
+        if (link.getState() == LinkState.PAUSED || link.getState() == LinkState.BROKEN) {
+            transition(link, LinkState.PENDING, "resumed by operator");
+        }
+        return link;
+    }
+
+    /** Moves a link along its state machine and records why. */
+    @Transactional
+    public void transition(ReplicationLink link, LinkState next, String reason) {
+        LinkState previous = link.getState();
+        link.moveTo(next, reason, clock.instant());
+        links.save(link);
+        events.record(EventType.LINK_STATE, link.getId(), previous + " → " + next + ": " + reason,
+                Map.of("from", previous.name(), "to", next.name(), "reason", reason));
+    }
+
+    private ReplicationLink create(String source, String target, LinkMode mode, LinkOrigin origin, String mesh,
+                                   List<String> include, List<String> exclude) {
+        ReplicationLink link = links.save(new ReplicationLink(source, target, mode, origin, mesh, include, exclude,
+                clock.instant()));
+        events.record(EventType.LINK_CREATED, link.getId(),
+                origin == LinkOrigin.MESH ? "created for mesh " + mesh : "created through the API",
+                Map.of("source", source, "target", target, "mode", mode.name(), "origin", origin.name()));
+        return link;
+    }
+
+    private void remove(ReplicationLink link, String reason) {
+        links.delete(link);
+        events.record(EventType.LINK_DELETED, link.getId(), reason,
+                Map.of("source", link.getSource(), "target", link.getTarget()));
+    }
+
+    private void checkCluster(String field, String name, FieldProblems problems) {
+        ResourceNames.check(field, name, problems);
+        if (ResourceNames.isValid(name) && !clusters.exists(name)) {
+            problems.add(field, "cluster '" + name + "' does not exist");
+        }
+    }
+
+    private static LinkMode mode(String value, FieldProblems problems) {
+        if (value == null) {
+            return LinkMode.PSYNC;
+        }
+        try {
+            return LinkMode.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            problems.add("mode", "'" + value + "' is not a link mode; use one of " + Arrays.toString(LinkMode.values()));
+            return null;
+        }
+    }
+
+    private static List<String> patterns(String field, List<String> patterns, FieldProblems problems) {
+        if (patterns == null) {
+            return List.of();
+        }
+        if (patterns.size() > MAX_PATTERNS) {
+            problems.add(field, "at most " + MAX_PATTERNS + " patterns");
+            return List.of();
+        }
+        for (int i = 0; i < patterns.size(); i++) {
+            String pattern = patterns.get(i);
+            if (pattern == null || pattern.isEmpty() || pattern.length() > MAX_PATTERN_LENGTH) {
+                problems.add(field + "[" + i + "]", "must be a glob pattern of 1 to " + MAX_PATTERN_LENGTH + " characters");
+            }
+        }
+        return List.copyOf(patterns);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.redmesh.region;
+
+import java.time.Instant;
+import java.util.List;
+
+record RegionResponse(String name, String displayName, String cloud, List<String> clusters,
+                      Instant createdAt, Instant updatedAt) {
+
+    static RegionResponse of(Region region, List<String> clusters) {
+        return new RegionResponse(region.getName(), region.getDisplayName(), region.getCloud(), clusters,
+                region.getCreatedAt(), region.getUpdatedAt());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.redmesh.region;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import dev.redmesh.web.ApiException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+@Service
+public class RegionService {
+
+    private final RegionRepository regions;
+    private final RegionDependants dependants;
+    private final Clock clock;
+
+    RegionService(RegionRepository regions, RegionDependants dependants, Clock clock) {
+        this.regions = regions;
+        this.dependants = dependants;
+        this.clock = clock;
+    }
+
+    /** The outcome of an idempotent PUT: the region and whether it was created by this call. */
+    record Applied(Region region, boolean created) {
+    }
+
+    @Transactional
+    Applied apply(String name, RegionRequest request) {
+        Optional<Region> existing = regions.findById(name);
+        Region region = existing.orElseGet(() -> new Region(name, clock.instant()));
+        region.update(request.displayName(), request.cloud(), clock.instant());
+        return new Applied(regions.save(region), existing.isEmpty());
+    }
+
+    @Transactional(readOnly = true)
+    public List<Region> list() {
+        return regions.findAllByOrderByNameAsc();
+    }
+
+    @Transactional(readOnly = true)
+    public Region get(String name) {
+        return regions.findById(name).orElseThrow(() -> ApiException.notFound("region", name));
+    }
+
+    @Transactional(readOnly = true)
+    public boolean exists(String name) {
+        return regions.existsById(name);
+    }
+
+    List<String> clustersIn(String name) {
+        return dependants.clusterNamesIn(name);
+    }
+
+    @Transactional
+    void delete(String name) {
+        Region region = get(name);
+        List<String> clusters = dependants.clusterNamesIn(name);
+        if (!clusters.isEmpty()) {
+            throw ApiException.conflict("region '" + name + "' still has clusters " + clusters
+                    + "; delete them first");
+        }
+        regions.delete(region);
+    }
+}
