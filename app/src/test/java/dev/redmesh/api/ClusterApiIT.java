@@ -18,7 +18,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 @AppIT
@@ -26,15 +25,13 @@ class ClusterApiIT {
 
     private static final String SECRET = "pa55-w0rd-never-shown";
 
-    @Value("${local.server.port}")
-    int port;
     @Autowired
     DataSource dataSource;
+    @Autowired
     Api api;
 
     @BeforeEach
     void setUp() {
-        api = new Api(port);
         api.put("/api/v1/regions/eu-west-1", "{}");
     }
 

@@ -16,20 +16,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 
 @AppIT
 class LinkApiIT {
 
-    @Value("${local.server.port}")
-    int port;
     @Autowired
     DataSource dataSource;
+    @Autowired
     Api api;
 
     @BeforeEach
     void setUp() {
-        api = new Api(port);
         api.put("/api/v1/regions/eu-west-1", "{}");
         for (String cluster : new String[] {"a", "b", "c"}) {
             api.put("/api/v1/clusters/" + cluster, "{\"region\":\"eu-west-1\",\"mode\":\"STANDALONE\",\"seeds\":[\"h:1\"]}");

@@ -15,18 +15,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.beans.factory.annotation.Value;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 @AppIT
 class MeshLinksIT {
 
-    @Value("${local.server.port}")
-    int port;
+    @Autowired
     Api api;
 
     @BeforeEach
     void setUp() {
-        api = new Api(port);
         api.put("/api/v1/regions/eu-west-1", "{}");
         api.put("/api/v1/regions/us-east-1", "{}");
         api.put("/api/v1/regions/ap-south-1", "{}");

@@ -10,30 +10,22 @@ import java.util.Set;
 
 import dev.redmesh.testing.Api;
 import dev.redmesh.testing.AppIT;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /** Health, info, metrics, OpenAPI and the error shape outside controllers. */
 @AppIT
 class PlatformIT {
 
-    @Value("${local.server.port}")
-    int port;
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void setUp() {
-        api = new Api(port);
-    }
 
     @Test
     void healthProbesAnswerAndReadinessChecksTheDatabase() {

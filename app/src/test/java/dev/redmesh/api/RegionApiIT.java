@@ -9,27 +9,19 @@ import javax.sql.DataSource;
 import dev.redmesh.testing.Api;
 import dev.redmesh.testing.AppIT;
 import dev.redmesh.testing.DatabaseSnapshot;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 
 @AppIT
 class RegionApiIT {
 
-    @Value("${local.server.port}")
-    int port;
     @Autowired
     DataSource dataSource;
+    @Autowired
     Api api;
-
-    @BeforeEach
-    void setUp() {
-        api = new Api(port);
-    }
 
     @Test
     void putCreatesWith201ThenUpdatesWith200() {

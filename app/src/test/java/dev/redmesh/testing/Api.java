@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,10 +18,15 @@ public final class Api {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String base;
+    private final IntSupplier port;
 
     public Api(int port) {
-        this.base = "http://localhost:" + port;
+        this(() -> port);
+    }
+
+    /** For a server whose port is known only once it has started. */
+    public Api(IntSupplier port) {
+        this.port = port;
     }
 
     public record Response(int status, String contentType, String body) {
@@ -69,7 +75,7 @@ public final class Api {
     }
 
     public URI uri(String path) {
-        return URI.create(base + path);
+        return URI.create("http://localhost:" + port.getAsInt() + path);
     }
 
     public static String json(Object value) {

@@ -8,16 +8,30 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole app on a random port against the shared test Postgres, with every table emptied
- * before each test. All ITs using it share one cached application context.
+ * before each test, and an {@link Api} bean to call it. All ITs using it share one cached context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = SharedPostgres.Initializer.class)
 @ExtendWith(CleanDatabase.class)
+@Import(AppIT.ApiConfiguration.class)
 public @interface AppIT {
+
+    /** An {@link Api} client for the app under test, to {@code @Autowired} in tests. */
+    @TestConfiguration(proxyBeanMethods = false)
+    class ApiConfiguration {
+        @Bean
+        Api api(Environment environment) {
+            return new Api(() -> environment.getRequiredProperty("local.server.port", Integer.class));
+        }
+    }
 }
