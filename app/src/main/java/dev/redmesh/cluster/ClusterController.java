@@ -24,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ClusterController {
 
     private final ClusterService service;
+    private final TopologyView topology;
 
-    ClusterController(ClusterService service) {
+    ClusterController(ClusterService service, TopologyView topology) {
         this.service = service;
+        this.topology = topology;
     }
 
     @PutMapping("/{name}")
@@ -59,6 +61,6 @@ class ClusterController {
     }
 
     private ClusterResponse describe(Cluster cluster) {
-        return ClusterResponse.of(cluster, List.of(), service.status(cluster.getName()));
+        return ClusterResponse.of(cluster, topology.shardsOf(cluster.getName()), service.status(cluster.getName()));
     }
 }

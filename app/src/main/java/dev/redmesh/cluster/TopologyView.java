@@ -1,0 +1,23 @@
+package dev.redmesh.cluster;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The discovered shards and nodes of a cluster; implemented by topology discovery. */
+public interface TopologyView {
+
+    List<Shard> shardsOf(String cluster);
+
+    /** @param slots slot ranges such as {@code 0-5460}; empty for a standalone master */
+    record Shard(String id, List<String> slots, String master, List<Node> nodes) {
+    }
+
+    /**
+     * @param offset   replication offset (master: {@code master_repl_offset}; replica: {@code slave_repl_offset})
+     * @param lastSeen when it last answered
+     * @param error    why the last poll failed, if it did
+     */
+    record Node(String address, String role, boolean healthy, Long offset, Instant lastSeen, String error,
+                String redisNodeId) {
+    }
+}

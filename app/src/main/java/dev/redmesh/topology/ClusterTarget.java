@@ -1,0 +1,24 @@
+package dev.redmesh.topology;
+
+import java.util.List;
+
+import dev.redmesh.cluster.Cluster;
+import dev.redmesh.cluster.ClusterMode;
+import dev.redmesh.cluster.HostAndPort;
+
+/** What the poller needs of a cluster's spec, detached from JPA so polls run off the request threads. */
+public record ClusterTarget(String name, String region, ClusterMode mode, List<HostAndPort> seeds, String username,
+                            String password, boolean tls, String replicationGroupId, String awsRegion) {
+
+    public static ClusterTarget of(Cluster cluster) {
+        List<HostAndPort> seeds = cluster.getSeeds().stream()
+                .map(seed -> HostAndPort.parse(seed, new StringBuilder()).orElseThrow()).toList();
+        return new ClusterTarget(cluster.getName(), cluster.getRegion(), cluster.getMode(), seeds,
+                cluster.getUsername(), cluster.getPassword(), cluster.isTls(),
+                cluster.getElasticacheReplicationGroupId(), cluster.getElasticacheAwsRegion());
+    }
+
+    public NodeTarget node(HostAndPort address) {
+        return new NodeTarget(address, username, password, tls);
+    }
+}

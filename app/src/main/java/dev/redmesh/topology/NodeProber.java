@@ -1,0 +1,43 @@
+package dev.redmesh.topology;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import dev.redmesh.cluster.HostAndPort;
+import org.springframework.stereotype.Component;
+
+/** Asks many nodes {@code INFO replication} at once; a node that fails or times out is a failed probe, never an exception. */
+@Component
+public class NodeProber {
+
+    private final RedisNodeClient redis;
+    private final Clock clock;
+
+    NodeProber(RedisNodeClient redis, Clock clock) {
+        this.redis = redis;
+        this.clock = clock;
+    }
+
+    public CompletableFuture<NodeProbe> probe(ClusterTarget cluster, HostAndPort address) {
+        return redis.replicationInfo(cluster.node(address))
+                .handle((info, error) -> info != null
+                        ? NodeProbe.answered(address, info, clock.instant())
+                        : NodeProbe.failed(address, describe(error), clock.instant()));
+    }
+
+    public CompletableFuture<List<NodeProbe>> probeAll(ClusterTarget cluster, Collection<HostAndPort> addresses) {
+        List<CompletableFuture<NodeProbe>> probes = addresses.stream().map(a -> probe(cluster, a)).toList();
+        return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
+                .thenApply(done -> new ArrayList<>(probes.stream().map(CompletableFuture::join).toList()));
+    }
+
+    static String describe(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.redmesh.topology;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+
+import dev.redmesh.localredis.RedisVersion;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Asynchronous, bounded access to many Redis nodes over long-lived Lettuce connections: one
+ * connection per node, commands that fail fast when it is down, a per-command timeout, and a
+ * global cap on commands in flight so that thousands of slow nodes cannot pile up work.
+ */
+@Component
+public class RedisNodeClient implements DisposableBean {
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final Semaphore inFlight;
+    private final TopologyProperties properties;
+    private final Map<NodeTarget, CompletableFuture<StatefulRedisConnection<String, String>>> connections =
+            new ConcurrentHashMap<>();
+    private final Map<NodeTarget, RedisVersion> versions = new ConcurrentHashMap<>();
+
+    RedisNodeClient(TopologyProperties properties) {
+        this.properties = properties;
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        this.client = RedisClient.create(resources);
+        this.client.setOptions(ClientOptions.builder()
+                .protocolVersion(ProtocolVersion.RESP2)
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(properties.nodeTimeout()))
+                .socketOptions(SocketOptions.builder().connectTimeout(properties.connectTimeout()).keepAlive(true).build())
+                .build());
+        this.inFlight = new Semaphore(properties.maxInFlight());
+    }
+
+    public CompletableFuture<ReplicationInfo> replicationInfo(NodeTarget target) {
+        return call(target, commands -> commands.info("replication")).thenApply(ReplicationInfo::parse);
+    }
+
+    public CompletableFuture<String> clusterNodes(NodeTarget target) {
+        return call(target, RedisAsyncCommands::clusterNodes);
+    }
+
+    public CompletableFuture<List<Object>> clusterShards(NodeTarget target) {
+        return call(target, RedisAsyncCommands::clusterShards);
+    }
+
+    /** The node's Redis version, asked once per node and remembered. */
+    public CompletableFuture<RedisVersion> version(NodeTarget target) {
+        RedisVersion known = versions.get(target);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        return call(target, commands -> commands.info("server")).thenApply(info -> {
+            String line = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(target + " did not report redis_version"));
+            RedisVersion version = RedisVersion.parse(line.substring("redis_version:".length()).trim());
+            versions.put(target, version);
+            return version;
+        });
+    }
+
+    /** Closes the connection to a node that is gone from the topology. */
+    public void forget(NodeTarget target) {
+        versions.remove(target);
+        CompletableFuture<StatefulRedisConnection<String, String>> connection = connections.remove(target);
+        if (connection != null) {
+            connection.thenAccept(StatefulRedisConnection::closeAsync);
+        }
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+
+    private <T> CompletableFuture<T> call(NodeTarget target,
+                                          Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "skipped: " + properties.maxInFlight() + " node commands already in flight"));
+        }
+        CompletableFuture<T> result = connection(target)
+                .thenCompose(connection -> command.apply(connection.async()))
+                .toCompletableFuture()
+                // Lettuce times out commands itself; this also bounds a connect that hangs
+                .orTimeout(properties.connectTimeout().plus(properties.nodeTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+        return result.whenComplete((value, error) -> inFlight.release());
+    }
+
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection(NodeTarget target) {
+        CompletableFuture<StatefulRedisConnection<String, String>> connection = connections.computeIfAbsent(target,
+                t -> client.connectAsync(StringCodec.UTF8, uri(t)).toCompletableFuture());
+        if (connection.isCompletedExceptionally()) {
+            // a failed connect is retried on the next poll, not remembered forever
+            connections.remove(target, connection);
+        }
+        return connection;
+    }
+
+    private RedisURI uri(NodeTarget target) {
+        RedisURI.Builder uri = RedisURI.builder()
+                .withHost(target.address().host())
+                .withPort(target.address().port())
+                .withSsl(target.tls())
+                .withTimeout(properties.nodeTimeout());
+        if (target.password() != null) {
+            if (target.username() != null) {
+                uri.withAuthentication(target.username(), target.password().toCharArray());
+            } else {
+                uri.withPassword(target.password().toCharArray());
+            }
+        }
+        return uri.build();
+    }
+
+    @Override
+    public void destroy() {
+        connections.values().forEach(c -> c.thenAccept(StatefulRedisConnection::closeAsync));
+        connections.clear();
+        client.shutdown();
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

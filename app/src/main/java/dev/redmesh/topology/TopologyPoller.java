@@ -1,0 +1,185 @@
+package dev.redmesh.topology;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.redmesh.cluster.ClusterMode;
+import dev.redmesh.cluster.ClusterRepository;
+import dev.redmesh.cluster.HostAndPort;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Polls every cluster every {@code redmesh.topology.poll-interval}. Each cluster's poll runs on its
+ * own, asynchronously: a cluster whose previous poll has not finished skips a tick, and a slow or
+ * dead node only ever costs its own timeout.
+ */
+@Component
+class TopologyPoller implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TopologyPoller.class);
+
+    private final ClusterRepository clusters;
+    private final TransactionTemplate transactions;
+    private final TopologyStore store;
+    private final PollRecorder recorder;
+    private final StandaloneDiscovery standalone;
+    private final RedisClusterDiscovery redisCluster;
+    private final ElastiCacheDiscovery elastiCache;
+    private final RedisNodeClient redis;
+    private final TopologyProperties properties;
+    private final MeterRegistry meters;
+    private final Map<String, ClusterWatch> watches = new ConcurrentHashMap<>();
+    private ScheduledExecutorService ticker;
+    private ExecutorService recording;
+    private volatile boolean running;
+
+    TopologyPoller(ClusterRepository clusters, TransactionTemplate transactions, TopologyStore store,
+                   PollRecorder recorder, StandaloneDiscovery standalone, RedisClusterDiscovery redisCluster,
+                   ElastiCacheDiscovery elastiCache, RedisNodeClient redis, TopologyProperties properties,
+                   MeterRegistry meters) {
+        this.clusters = clusters;
+        this.transactions = transactions;
+        this.store = store;
+        this.recorder = recorder;
+        this.standalone = standalone;
+        this.redisCluster = redisCluster;
+        this.elastiCache = elastiCache;
+        this.redis = redis;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    /** Health of every watched cluster, by cluster name, for the region health indicator. */
+    Map<String, ClusterWatch> watches() {
+        return watches;
+    }
+
+    void tick() {
+        List<ClusterTarget> targets;
+        try {
+            targets = transactions.execute(tx -> clusters.findAll().stream().map(ClusterTarget::of).toList());
+        } catch (RuntimeException e) {
+            log.warn("Topology poll skipped: cannot read clusters: {}", e.getMessage());
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (ClusterTarget target : targets) {
+            names.add(target.name());
+            ClusterWatch watch = watches.compute(target.name(), (name, existing) -> {
+                if (existing != null && existing.target.equals(target)) {
+                    return existing;
+                }
+                if (existing != null) {
+                    // new seeds, mode or credentials: what was learned may no longer hold
+                    forgetConnections(existing);
+                    transactions.executeWithoutResult(tx -> store.clear(name));
+                }
+                return new ClusterWatch(target, store.shards(name), store.nodes(name), properties.splitBrainPolls());
+            });
+            poll(watch);
+        }
+        watches.keySet().removeIf(name -> {
+            if (names.contains(name)) {
+                return false;
+            }
+            forgetConnections(watches.get(name));
+            return true;
+        });
+    }
+
+    private void poll(ClusterWatch watch) {
+        if (!watch.busy.compareAndSet(false, true)) {
+            meters.counter("redmesh.topology.polls.skipped", "cluster", watch.target.name()).increment();
+            return;
+        }
+        Timer.Sample sample = Timer.start(meters);
+        discover(watch).whenCompleteAsync((discovery, error) -> {
+            try {
+                if (discovery != null) {
+                    recorder.record(watch, discovery);
+                } else {
+                    recorder.recordFailure(watch, NodeProber.describe(error));
+                }
+            } catch (RuntimeException e) {
+                log.warn("Recording the topology of {} failed: {}", watch.target.name(), e.toString());
+            } finally {
+                sample.stop(meters.timer("redmesh.topology.poll", "mode", watch.target.mode().name()));
+                watch.busy.set(false);
+            }
+        }, recording);
+    }
+
+    private CompletableFuture<Discovery> discover(ClusterWatch watch) {
+        try {
+            return switch (watch.target.mode()) {
+                case STANDALONE -> standalone.discover(watch.target, watch.knownAddresses());
+                case CLUSTER -> redisCluster.discover(watch.target, watch.preferredViewSources());
+                case ELASTICACHE -> elastiCache.discover(watch.target, watch.preferredViewSources());
+            };
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void forgetConnections(ClusterWatch watch) {
+        for (String address : watch.written.keySet()) {
+            HostAndPort.parse(address, new StringBuilder()).ifPresent(a -> redis.forget(watch.target.node(a)));
+        }
+        if (watch.target.mode() != ClusterMode.ELASTICACHE) {
+            watch.target.seeds().forEach(seed -> redis.forget(watch.target.node(seed)));
+        }
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            log.info("Topology polling is disabled (redmesh.topology.enabled=false)");
+            return;
+        }
+        recording = Executors.newFixedThreadPool(2, r -> new Thread(r, "topology-record"));
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "topology-tick"));
+        long interval = properties.pollInterval().toMillis();
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                log.warn("Topology tick failed", e);
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (ticker != null) {
+            ticker.shutdownNow();
+            recording.shutdown();
+            try {
+                recording.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
