@@ -130,9 +130,14 @@ class PollRecorder {
 
     private List<Shard> identify(ClusterWatch watch, Discovery discovery) {
         List<Discovery.ShardObservation> observed = discovery.shards();
-        List<String> ids = watch.target.mode() == ClusterMode.CLUSTER || observed.stream().anyMatch(s -> s.key() == null)
-                ? watch.identities.assign(observed)
-                : observed.stream().map(Discovery.ShardObservation::key).toList();
+        List<String> ids = observed.stream().allMatch(s -> s.key() != null)
+                ? observed.stream().map(Discovery.ShardObservation::key).toList()
+                : watch.identities.assign(observed);
+        for (int i = 0; i < observed.size(); i++) {
+            for (Discovery.ObservedNode node : observed.get(i).nodes()) {
+                watch.identities.remember(node.nodeId(), ids.get(i));
+            }
+        }
         Map<String, Shard> merged = new LinkedHashMap<>();
         for (int i = 0; i < observed.size(); i++) {
             Discovery.ShardObservation o = observed.get(i);
