@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.redmesh.cluster.HostAndPort;
 import org.springframework.stereotype.Component;
 
@@ -16,17 +19,24 @@ public class NodeProber {
 
     private final RedisNodeClient redis;
     private final Clock clock;
+    private final Counter answered;
+    private final Counter failed;
 
-    NodeProber(RedisNodeClient redis, Clock clock) {
+    NodeProber(RedisNodeClient redis, Clock clock, MeterRegistry meters) {
         this.redis = redis;
         this.clock = clock;
+        this.answered = meters.counter("redmesh.topology.probes", "outcome", "answered");
+        this.failed = meters.counter("redmesh.topology.probes", "outcome", "failed");
     }
 
     public CompletableFuture<NodeProbe> probe(ClusterTarget cluster, HostAndPort address) {
         return redis.replicationInfo(cluster.node(address))
-                .handle((info, error) -> info != null
-                        ? NodeProbe.answered(address, info, clock.instant())
-                        : NodeProbe.failed(address, describe(error), clock.instant()));
+                .handle((info, error) -> {
+                    (info != null ? answered : failed).increment();
+                    return info != null
+                            ? NodeProbe.answered(address, info, clock.instant())
+                            : NodeProbe.failed(address, describe(error), clock.instant());
+                });
     }
 
     public CompletableFuture<List<NodeProbe>> probeAll(ClusterTarget cluster, Collection<HostAndPort> addresses) {

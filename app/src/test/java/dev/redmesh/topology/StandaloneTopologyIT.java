@@ -158,6 +158,32 @@ class StandaloneTopologyIT {
     }
 
     @Test
+    void aHungNodeDelaysNoOtherNode() {
+        LocalReplicationGroup eu = redis.replicationGroup(1);
+        LocalReplicationGroup us = redis.replicationGroup(1);
+        putCluster("orders-eu", "eu-west-1", eu.master());
+        putCluster("orders-us", "us-east-1", us.master());
+        Eventually.await("both discovered", Duration.ofSeconds(3),
+                () -> roles("orders-eu", eu.master(), eu.replicas().get(0)) && roles("orders-us", us.master(), us.replicas().get(0)));
+
+        RedisNode hung = eu.replicas().get(0);
+        hung.pause(); // accepts TCP, never answers: every probe of it runs into its timeout
+        try {
+            for (int second = 0; second < 3; second++) {
+                String euMaster = nodes("orders-eu").get(eu.master().address()).path("lastSeen").asString();
+                String usMaster = nodes("orders-us").get(us.master().address()).path("lastSeen").asString();
+                Eventually.await("healthy nodes keep being polled every second", Duration.ofMillis(1600), () ->
+                        !nodes("orders-eu").get(eu.master().address()).path("lastSeen").asString().equals(euMaster)
+                                && !nodes("orders-us").get(us.master().address()).path("lastSeen").asString().equals(usMaster));
+            }
+            assertThat(nodes("orders-eu").get(hung.address()).path("healthy").asBoolean()).isFalse();
+            assertThat(nodes("orders-eu").get(hung.address()).path("error").asString()).contains("Timeout");
+        } finally {
+            hung.resume();
+        }
+    }
+
+    @Test
     void aDeadReplicaIsUnhealthyAndNamedByItsRegionOnly() {
         LocalReplicationGroup eu = redis.replicationGroup(1);
         LocalReplicationGroup us = redis.replicationGroup(1);
