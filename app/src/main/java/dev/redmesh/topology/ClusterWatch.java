@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.cluster.TopologyView;
 
 /** What the poller remembers about one cluster between polls. Touched by one poll at a time. */
 final class ClusterWatch {
@@ -17,6 +18,10 @@ final class ClusterWatch {
     final ShardIdentities identities = new ShardIdentities();
     final Map<String, ShardMasterTracker> trackers = new HashMap<>();
     final Map<String, TopologyStore.NodeRow> written = new HashMap<>();
+    final Map<String, Instant> writtenAt = new HashMap<>();
+    final Map<String, TopologyStore.ShardRow> writtenShards = new HashMap<>();
+    /** The latest poll as the API shows it; fresher than the rows, whose offsets are written less often. */
+    volatile List<TopologyView.Shard> live;
     final AtomicBoolean busy = new AtomicBoolean();
     volatile Health health = Health.UNKNOWN;
 
@@ -34,6 +39,7 @@ final class ClusterWatch {
                  int splitBrainPolls) {
         this.target = target;
         for (TopologyStore.ShardRow shard : shards) {
+            writtenShards.put(shard.id(), shard);
             HostAndPort master = shard.master() == null ? null
                     : HostAndPort.parse(shard.master(), new StringBuilder()).orElse(null);
             trackers.put(shard.id(), new ShardMasterTracker(master, splitBrainPolls));

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.redmesh.cluster.ClusterMode;
 import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.cluster.TopologyView;
 import dev.redmesh.event.EventService;
 import dev.redmesh.event.EventType;
 import org.springframework.context.ApplicationEventPublisher;
@@ -96,14 +97,27 @@ class PollRecorder {
         rows.forEach(r -> present.add(r.address()));
         Set<String> removed = new HashSet<>(watch.written.keySet());
         removed.removeAll(present);
-        List<TopologyStore.NodeRow> changed = rows.stream().filter(r -> !r.equals(watch.written.get(r.address()))).toList();
+        List<TopologyStore.NodeRow> changed = rows.stream().filter(r -> worthWriting(watch, r, now)).toList();
+        boolean shardsChanged = shardRows.size() != watch.writtenShards.size()
+                || shardRows.stream().anyMatch(s -> !s.equals(watch.writtenShards.get(s.id())));
 
-        transactions.executeWithoutResult(tx -> {
-            store.save(watch.target.name(), shardRows, changed, removed, now);
-            eventWrites.forEach(Runnable::run);
-        });
-        removed.forEach(watch.written::remove);
-        changed.forEach(r -> watch.written.put(r.address(), r));
+        watch.live = live(shardRows, rows);
+        if (!changed.isEmpty() || !removed.isEmpty() || shardsChanged || !eventWrites.isEmpty()) {
+            transactions.executeWithoutResult(tx -> {
+                store.save(watch.target.name(), shardRows, changed, removed, now);
+                eventWrites.forEach(Runnable::run);
+            });
+            removed.forEach(address -> {
+                watch.written.remove(address);
+                watch.writtenAt.remove(address);
+            });
+            changed.forEach(r -> {
+                watch.written.put(r.address(), r);
+                watch.writtenAt.put(r.address(), now);
+            });
+            watch.writtenShards.clear();
+            shardRows.forEach(s -> watch.writtenShards.put(s.id(), s));
+        }
         watch.health = new ClusterWatch.Health(true, List.copyOf(unreachableMasters), List.copyOf(unhealthy), now);
         roleChanges.forEach(publisher::publishEvent);
     }
@@ -121,8 +135,12 @@ class PollRecorder {
         }
         if (!changed.isEmpty()) {
             transactions.executeWithoutResult(tx -> store.saveNodes(watch.target.name(), changed, now));
-            changed.forEach(r -> watch.written.put(r.address(), r));
+            changed.forEach(r -> {
+                watch.written.put(r.address(), r);
+                watch.writtenAt.put(r.address(), now);
+            });
         }
+        watch.live = null; // the stored rows now say it best: every node down, with the reason
         List<String> shards = watch.trackers.isEmpty() ? List.of("topology") : List.copyOf(watch.trackers.keySet());
         watch.health = new ClusterWatch.Health(true, shards.stream().map(id -> id + ": " + error).toList(),
                 watch.written.keySet().stream().sorted().toList(), now);
@@ -151,6 +169,41 @@ class PollRecorder {
             });
         }
         return List.copyOf(merged.values());
+    }
+
+    /**
+     * Role, health, shard or error changes are written at once; a node whose only news is a new
+     * offset or last-seen time is written every {@code persist-interval}, which keeps Postgres load
+     * flat however many nodes are polled.
+     */
+    private boolean worthWriting(ClusterWatch watch, TopologyStore.NodeRow row, Instant now) {
+        TopologyStore.NodeRow previous = watch.written.get(row.address());
+        if (previous == null) {
+            return true;
+        }
+        if (previous.equals(row)) {
+            return false;
+        }
+        boolean significant = previous.role() != row.role() || previous.healthy() != row.healthy()
+                || !previous.shardId().equals(row.shardId()) || !Objects.equals(previous.lastError(), row.lastError())
+                || !Objects.equals(previous.redisNodeId(), row.redisNodeId())
+                || !Objects.equals(previous.replid(), row.replid()) || !Objects.equals(previous.replid2(), row.replid2());
+        Instant at = watch.writtenAt.get(row.address());
+        return significant || at == null || !at.plus(properties.persistInterval()).isAfter(now);
+    }
+
+    private static List<TopologyView.Shard> live(List<TopologyStore.ShardRow> shards, List<TopologyStore.NodeRow> rows) {
+        List<TopologyView.Shard> view = new ArrayList<>();
+        for (TopologyStore.ShardRow shard : shards.stream().sorted((a, b) -> a.id().compareTo(b.id())).toList()) {
+            List<TopologyView.Node> nodes = rows.stream().filter(r -> r.shardId().equals(shard.id()))
+                    .sorted((a, b) -> a.role() != b.role() ? a.role().compareTo(b.role()) : a.address().compareTo(b.address()))
+                    .map(r -> new TopologyView.Node(r.address(), r.role().name(), r.healthy(), r.offset(), r.lastSeen(),
+                            r.lastError(), r.redisNodeId()))
+                    .toList();
+            view.add(new TopologyView.Shard(shard.id(), shard.slots().stream().map(SlotRange::toString).toList(),
+                    shard.master(), nodes));
+        }
+        return List.copyOf(view);
     }
 
     /** A standalone node that is not a seed and has not answered for {@code forgetAfter} is dropped. */

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxInFlight      probes outstanding at once across all clusters; more nodes wait a poll
  * @param splitBrainPolls  consecutive polls with two masters in one shard before it is reported
  * @param forgetAfter      a standalone node nobody mentions and that has not answered for this long is dropped
+ * @param persistInterval  offsets and last-seen times are written to Postgres at most this often per node
+ *                         (roles, health and membership at once); the API always shows the latest poll
  */
 @Validated
 @ConfigurationProperties("redmesh.topology")
@@ -29,5 +31,6 @@ public record TopologyProperties(
         @NotNull @DefaultValue("1s") Duration connectTimeout,
         @Min(1) @DefaultValue("1024") int maxInFlight,
         @Min(1) @DefaultValue("3") int splitBrainPolls,
-        @NotNull @DefaultValue("10m") Duration forgetAfter) {
+        @NotNull @DefaultValue("10m") Duration forgetAfter,
+        @NotNull @DefaultValue("10s") Duration persistInterval) {
 }

@@ -18,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
  * read by the API. Plain JDBC: thousands of small upserts a second are not an ORM's job.
  */
 @Component
-class TopologyStore implements TopologyView {
+class TopologyStore {
 
     record ShardRow(String id, List<SlotRange> slots, String master) {
     }
@@ -111,9 +111,8 @@ class TopologyStore implements TopologyView {
         jdbc.update("delete from shard where cluster_name = ?", cluster);
     }
 
-    @Override
     @Transactional(readOnly = true)
-    public List<TopologyView.Shard> shardsOf(String cluster) {
+    List<TopologyView.Shard> shardsOf(String cluster) {
         Map<String, List<TopologyView.Node>> nodes = new LinkedHashMap<>();
         for (NodeRow n : nodes(cluster)) {
             nodes.computeIfAbsent(n.shardId(), k -> new ArrayList<>()).add(new TopologyView.Node(n.address(),
