@@ -157,14 +157,22 @@ class StandaloneTopologyIT {
                 .isEqualTo(master.address());
     }
 
-    @Test
-    void aHungNodeDelaysNoOtherNode() {
+    /** orders-eu and orders-us, a master and a replica each, both discovered. */
+    private LocalReplicationGroup[] twoRegionsDiscovered() {
         LocalReplicationGroup eu = redis.replicationGroup(1);
         LocalReplicationGroup us = redis.replicationGroup(1);
         putCluster("orders-eu", "eu-west-1", eu.master());
         putCluster("orders-us", "us-east-1", us.master());
         Eventually.await("both discovered", Duration.ofSeconds(3),
                 () -> roles("orders-eu", eu.master(), eu.replicas().get(0)) && roles("orders-us", us.master(), us.replicas().get(0)));
+        return new LocalReplicationGroup[] {eu, us};
+    }
+
+    @Test
+    void aHungNodeDelaysNoOtherNode() {
+        LocalReplicationGroup[] groups = twoRegionsDiscovered();
+        LocalReplicationGroup eu = groups[0];
+        LocalReplicationGroup us = groups[1];
 
         RedisNode hung = eu.replicas().get(0);
         hung.pause(); // accepts TCP, never answers: every probe of it runs into its timeout
@@ -185,12 +193,9 @@ class StandaloneTopologyIT {
 
     @Test
     void aDeadReplicaIsUnhealthyAndNamedByItsRegionOnly() {
-        LocalReplicationGroup eu = redis.replicationGroup(1);
-        LocalReplicationGroup us = redis.replicationGroup(1);
-        putCluster("orders-eu", "eu-west-1", eu.master());
-        putCluster("orders-us", "us-east-1", us.master());
-        Eventually.await("both discovered", Duration.ofSeconds(3),
-                () -> roles("orders-eu", eu.master(), eu.replicas().get(0)) && roles("orders-us", us.master(), us.replicas().get(0)));
+        LocalReplicationGroup[] groups = twoRegionsDiscovered();
+        LocalReplicationGroup eu = groups[0];
+        LocalReplicationGroup us = groups[1];
 
         RedisNode victim = eu.replicas().get(0);
         victim.kill();
