@@ -1,0 +1,27 @@
+package dev.redmesh.sync;
+
+import java.util.List;
+
+/**
+ * How to reach one side of a link.
+ *
+ * @param seeds   {@code host:port}; for a source, the one master followed
+ * @param cluster the target is a Redis Cluster (slot routing, MOVED/ASK)
+ */
+public record RedisEndpoint(List<String> seeds, boolean cluster, String username, String password, boolean tls) {
+
+    public String host() {
+        String seed = seeds.get(0);
+        return seed.substring(0, seed.lastIndexOf(':')).replace("[", "").replace("]", "");
+    }
+
+    public int port() {
+        String seed = seeds.get(0);
+        return Integer.parseInt(seed.substring(seed.lastIndexOf(':') + 1));
+    }
+
+    @Override
+    public String toString() {
+        return seeds + (cluster ? " (cluster)" : "") + (tls ? " (tls)" : "");
+    }
+}

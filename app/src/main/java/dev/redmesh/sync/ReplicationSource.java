@@ -1,0 +1,195 @@
+package dev.redmesh.sync;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.moilioncircle.redis.replicator.Configuration;
+import com.moilioncircle.redis.replicator.RedisReplicator;
+import com.moilioncircle.redis.replicator.Replicator;
+import com.moilioncircle.redis.replicator.cmd.CommandName;
+import com.moilioncircle.redis.replicator.cmd.impl.DefaultCommand;
+import com.moilioncircle.redis.replicator.cmd.impl.SelectCommand;
+import com.moilioncircle.redis.replicator.cmd.parser.DefaultCommandParser;
+import com.moilioncircle.redis.replicator.event.Event;
+import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
+import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
+import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
+import com.moilioncircle.redis.replicator.rdb.datatype.Function;
+import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
+import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one source master as a PSYNC2 replica (redis-replicator) and puts everything it reads
+ * into the bounded queue, in order. The RDB of a full sync arrives as {@code DUMP} payloads
+ * already in the target's RDB version, so the target can {@code RESTORE} them. A dropped
+ * connection is reopened with {@code PSYNC <replid> <offset+1>} from what was read, which the
+ * master answers with {@code +CONTINUE} while its backlog still holds that offset.
+ */
+final class ReplicationSource implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicationSource.class);
+
+    private final RedisEndpoint endpoint;
+    private final Set<String> commandNames;
+    private final int targetRdbVersion;
+    private final BoundedEventQueue queue;
+    private final SyncStats stats;
+    private final Configuration configuration = Configuration.defaultSetting();
+    private final AtomicReference<Replicator> current = new AtomicReference<>();
+    private final AtomicLong rdbKeys = new AtomicLong();
+    private volatile boolean closed;
+    private volatile int db;
+    private Thread thread;
+
+    /**
+     * @param replid  history to resume, or null for a full sync
+     * @param offset  last offset already applied (PSYNC asks for offset + 1); ignored without replid
+     */
+    ReplicationSource(RedisEndpoint endpoint, Set<String> commandNames, int targetRdbVersion, BoundedEventQueue queue,
+                      SyncStats stats, String replid, long offset) {
+        this.endpoint = endpoint;
+        this.commandNames = commandNames;
+        this.targetRdbVersion = targetRdbVersion;
+        this.queue = queue;
+        this.stats = stats;
+        configuration.setRetries(0); // reconnects are ours: a new replicator resumes from what was read
+        configuration.setRetryTimeInterval(100);
+        configuration.setUseDefaultExceptionListener(false);
+        configuration.setHeartbeatPeriod(1000);
+        configuration.setConnectionTimeout(5000);
+        configuration.setAuthUser(endpoint.username());
+        configuration.setAuthPassword(endpoint.password());
+        configuration.setSsl(endpoint.tls());
+        if (replid != null) {
+            configuration.setReplId(replid);
+            configuration.setReplOffset(offset);
+        }
+    }
+
+    void start() {
+        thread = new Thread(this::run, "sync-source-" + endpoint.seeds().get(0));
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    String replid() {
+        return configuration.getReplId();
+    }
+
+    /** The offset read so far (everything before it is in the queue or applied). */
+    long readOffset() {
+        return configuration.getReplOffset();
+    }
+
+    private void run() {
+        long backoff = 100;
+        while (!closed) {
+            Replicator replicator = newReplicator();
+            current.set(replicator);
+            long before = stats.fullSyncs();
+            try {
+                stats.connecting();
+                replicator.open();
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    log.warn("Replication from {} stopped: {}", endpoint, e.toString());
+                }
+            } finally {
+                try {
+                    replicator.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+            }
+            if (closed) {
+                return;
+            }
+            stats.disconnected();
+            backoff = stats.fullSyncs() > before ? 100 : Math.min(backoff * 2, 5000);
+            sleep(backoff);
+        }
+    }
+
+    private Replicator newReplicator() {
+        RedisReplicator replicator = new RedisReplicator(endpoint.host(), endpoint.port(), configuration);
+        for (String name : commandNames) {
+            replicator.addCommandParser(CommandName.name(name), new DefaultCommandParser());
+        }
+        replicator.setRdbVisitor(new DumpRdbVisitor(replicator, targetRdbVersion));
+        replicator.addEventListener((r, event) -> onEvent(event));
+        replicator.addExceptionListener((r, error, event) -> log.warn("Source {} event failed: {}", endpoint, error.toString()));
+        return replicator;
+    }
+
+    private void onEvent(Event event) {
+        try {
+            if (event instanceof PreRdbSyncEvent) {
+                rdbKeys.set(0);
+                stats.fullSyncStarted();
+                queue.put(new ReplicationEvent.FullSyncStarted(configuration.getReplId(), configuration.getReplOffset()));
+            } else if (event instanceof DumpKeyValuePair kv) {
+                rdbKeys.incrementAndGet();
+                stats.rdbKeyRead(kv.getValue().length);
+                queue.put(new ReplicationEvent.KeyDump((int) kv.getDb().getDbNumber(), kv.getKey(), kv.getValue(),
+                        expireAt(kv)));
+            } else if (event instanceof Function function) {
+                queue.put(new ReplicationEvent.FunctionLibrary(function.getCode()));
+            } else if (event instanceof PostRdbSyncEvent) {
+                queue.put(new ReplicationEvent.FullSyncFinished(rdbKeys.get()));
+            } else if (event instanceof SelectCommand select) {
+                db = select.getIndex();
+            } else if (event instanceof DefaultCommand command) {
+                onCommand(command);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("source closed while waiting for room in the queue", e);
+        }
+    }
+
+    private void onCommand(DefaultCommand command) throws InterruptedException {
+        long end = command.getContext() != null && command.getContext().getOffsets() != null
+                ? command.getContext().getOffsets().getV2() : configuration.getReplOffset();
+        String name = new String(command.getCommand(), java.nio.charset.StandardCharsets.US_ASCII);
+        if (name.equalsIgnoreCase("SELECT")) {
+            db = Integer.parseInt(new String(command.getArgs()[0], java.nio.charset.StandardCharsets.US_ASCII));
+            return;
+        }
+        queue.put(new ReplicationEvent.Command(db, command.getCommand(), command.getArgs(), end));
+    }
+
+    private static long expireAt(DumpKeyValuePair kv) {
+        if (kv.getExpiredType() == null || kv.getExpiredType() == ExpiredType.NONE || kv.getExpiredValue() == null) {
+            return 0;
+        }
+        return kv.getExpiredType() == ExpiredType.SECOND ? kv.getExpiredValue() * 1000 : kv.getExpiredValue();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Replicator replicator = current.get();
+        if (replicator != null) {
+            try {
+                replicator.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

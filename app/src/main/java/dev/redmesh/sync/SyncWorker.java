@@ -1,0 +1,238 @@
+package dev.redmesh.sync;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one link in one direction: a {@link ReplicationSource} reading the source master into a
+ * bounded queue, and an applier thread turning what it reads into pipelined writes on the target.
+ * The full sync is {@code RESTORE}d key by key while the commands that arrive meanwhile wait in
+ * the master's backlog and the queue, then apply in order.
+ */
+public final class SyncWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncWorker.class);
+    private static final Set<String> NEVER_APPLIED = Set.of("PING", "REPLCONF", "PUBLISH", "SPUBLISH");
+    private static final Set<String> FLUSHES = Set.of("FLUSHALL", "FLUSHDB");
+    private static final Set<String> TRANSACTION = Set.of("MULTI", "EXEC");
+
+    public record Spec(String link, RedisEndpoint source, RedisEndpoint target, KeyFilter filter, SyncOptions options) {
+    }
+
+    private final Spec spec;
+    private final SyncStats stats = new SyncStats();
+    private final BoundedEventQueue queue;
+    private final Consumer<String> events;
+    private TargetWriter writer;
+    private ReplicationSource source;
+    private CommandCatalog catalog;
+    private RedisClient sourceClient;
+    private StatefulRedisConnection<String, String> sourceConnection;
+    private Thread applier;
+    private volatile boolean running;
+
+    /** @param events receives notable things worth an event in the timeline (flushes not propagated, say) */
+    public SyncWorker(Spec spec, Consumer<String> events) {
+        this.spec = spec;
+        this.events = events;
+        this.queue = new BoundedEventQueue(spec.options().memoryBudgetBytes());
+    }
+
+    public void start() {
+        start(null, -1);
+    }
+
+    /** Starts from a known point of the source's history (partial resync), or full sync when {@code replid} is null. */
+    public void start(String replid, long appliedOffset) {
+        writer = new TargetWriter(spec.target(), spec.options().targetTimeout());
+        sourceClient = RedisClient.create(sourceUri());
+        sourceConnection = sourceClient.connect();
+        catalog = CommandCatalog.fromCommandReply(sourceConnection.sync().command());
+        source = new ReplicationSource(spec.source(), catalog.names(), writer.rdbVersion(), queue, stats, replid, appliedOffset);
+        running = true;
+        applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());
+        applier.start();
+        source.start();
+        log.info("Link {}: {} → {} started", spec.link(), spec.source(), spec.target());
+    }
+
+    public SyncStats stats() {
+        return stats;
+    }
+
+    public SyncStatus status() {
+        long sourceOffset = -1;
+        try {
+            String info = sourceConnection.sync().info("replication");
+            sourceOffset = info.lines().filter(l -> l.startsWith("master_repl_offset:")).findFirst()
+                    .map(l -> Long.parseLong(l.substring("master_repl_offset:".length()).trim())).orElse(-1L);
+        } catch (RuntimeException e) {
+            // source unreachable: lag unknown
+        }
+        long applied = stats.appliedOffset();
+        return new SyncStatus(spec.link(), stats.phase(), source.replid(), applied, sourceOffset,
+                sourceOffset < 0 || applied < 0 ? -1 : Math.max(0, sourceOffset - applied), stats.fullSyncs(),
+                stats.rdbKeysRead(), stats.keysRestored(), stats.commandsApplied(), stats.commandsSkipped(),
+                stats.applyErrors(), stats.bytesApplied(), queue.bytes(), queue.highWaterBytes());
+    }
+
+    private void applyLoop() {
+        List<TargetWriter.Op> ops = new ArrayList<>();
+        List<ReplicationEvent.Command> applied = new ArrayList<>();
+        while (running) {
+            try {
+                List<ReplicationEvent> batch = queue.take(spec.options().batchSize(), 200);
+                for (ReplicationEvent event : batch) {
+                    translate(event, ops, applied);
+                }
+                flush(ops, applied);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.error("Link {}: applier stopped by {}", spec.link(), e.toString(), e);
+                }
+                return;
+            }
+        }
+    }
+
+    private void translate(ReplicationEvent event, List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied)
+            throws InterruptedException {
+        if (event instanceof ReplicationEvent.KeyDump dump) {
+            if (spec.filter().travels(dump.key())
+                    && (dump.expireAtMillis() == 0 || dump.expireAtMillis() > System.currentTimeMillis())) {
+                ops.add(restore(dump));
+            }
+        } else if (event instanceof ReplicationEvent.FunctionLibrary library) {
+            flush(ops, applied);
+            writer.onEveryMaster(RawCommand.of("FUNCTION"), "LOAD".getBytes(StandardCharsets.US_ASCII),
+                    "REPLACE".getBytes(StandardCharsets.US_ASCII), library.code());
+        } else if (event instanceof ReplicationEvent.FullSyncFinished finished) {
+            flush(ops, applied);
+            stats.streaming();
+            log.info("Link {}: full sync applied, {} keys; streaming", spec.link(), finished.keys());
+        } else if (event instanceof ReplicationEvent.Command command) {
+            translateCommand(command, ops, applied);
+        }
+    }
+
+    private void translateCommand(ReplicationEvent.Command command, List<TargetWriter.Op> ops,
+                                  List<ReplicationEvent.Command> applied) {
+        String name = command.nameText();
+        if (NEVER_APPLIED.contains(name) || (TRANSACTION.contains(name) && spec.target().cluster())) {
+            stats.skipped(command.endOffset());
+            return;
+        }
+        if (FLUSHES.contains(name) && !spec.options().propagateFlush()) {
+            stats.flushNotPropagated();
+            stats.skipped(command.endOffset());
+            events.accept(name + " on the source (db " + command.db() + ") was not propagated to the target");
+            return;
+        }
+        List<byte[]> keys = catalog.keys(command);
+        if (!keys.isEmpty() && !spec.filter().travels(keys.get(0))) {
+            stats.skipped(command.endOffset());
+            return;
+        }
+        int keyIndex = -1;
+        CommandCatalog.Spec commandSpec = catalog.spec(name);
+        if (!keys.isEmpty() && commandSpec != null) {
+            keyIndex = commandSpec.firstKey() - 1;
+        }
+        ops.add(new TargetWriter.Op(command.db(), new RawCommand(command.name()), command.args(), keyIndex, command.weight()));
+        applied.add(command);
+    }
+
+    private TargetWriter.Op restore(ReplicationEvent.KeyDump dump) {
+        byte[][] args = dump.expireAtMillis() > 0
+                ? new byte[][] {dump.key(), bytes(dump.expireAtMillis()), dump.payload(), bytes("REPLACE"), bytes("ABSTTL")}
+                : new byte[][] {dump.key(), bytes(0), dump.payload(), bytes("REPLACE")};
+        return new TargetWriter.Op(dump.db(), RawCommand.RESTORE, args, 0, dump.weight());
+    }
+
+    /** Applies what was translated; retries the whole batch while the target is unreachable. */
+    private void flush(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) throws InterruptedException {
+        if (ops.isEmpty()) {
+            return;
+        }
+        long backoff = 100;
+        while (running) {
+            try {
+                TargetWriter.Outcome outcome = writer.apply(ops);
+                for (String error : outcome.errors()) {
+                    stats.applyError();
+                    if (stats.applyErrors() <= 10) {
+                        log.warn("Link {}: target refused a command: {}", spec.link(), error);
+                    }
+                }
+                break;
+            } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
+                log.warn("Link {}: target {} not answering ({}); retrying", spec.link(), spec.target(), e.getMessage());
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 2000);
+            }
+        }
+        for (TargetWriter.Op op : ops) {
+            if (op.name() == RawCommand.RESTORE) {
+                stats.restored(op.weight());
+            }
+        }
+        for (ReplicationEvent.Command command : applied) {
+            stats.applied(command.weight(), command.endOffset());
+        }
+        ops.clear();
+        applied.clear();
+    }
+
+    private RedisURI sourceUri() {
+        RedisEndpoint s = spec.source();
+        RedisURI.Builder uri = RedisURI.builder().withHost(s.host()).withPort(s.port()).withSsl(s.tls());
+        if (s.password() != null) {
+            if (s.username() != null) {
+                uri.withAuthentication(s.username(), s.password().toCharArray());
+            } else {
+                uri.withPassword(s.password().toCharArray());
+            }
+        }
+        return uri.build();
+    }
+
+    private static byte[] bytes(Object value) {
+        return String.valueOf(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (source != null) {
+            source.close();
+        }
+        if (applier != null) {
+            applier.interrupt();
+            try {
+                applier.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stats.stopped();
+        if (writer != null) {
+            writer.close();
+        }
+        if (sourceConnection != null) {
+            sourceConnection.close();
+            sourceClient.shutdown();
+        }
+    }
+}

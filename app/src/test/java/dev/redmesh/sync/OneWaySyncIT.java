@@ -1,0 +1,165 @@
+package dev.redmesh.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+
+import dev.redmesh.localredis.LocalRedisCluster;
+import dev.redmesh.localredis.RedisBinary;
+import dev.redmesh.localredis.RedisNode;
+import dev.redmesh.testing.DatasetComparison;
+import dev.redmesh.testing.Eventually;
+import dev.redmesh.testing.RedisServers;
+import dev.redmesh.testing.Workload;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** One direction, source → target, against real redis-server processes: full sync, then streaming. */
+class OneWaySyncIT {
+
+    @RegisterExtension
+    RedisServers redis = new RedisServers();
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+
+    private RedisCommands<String, String> connect(RedisNode node, int db) {
+        RedisClient client = RedisClient.create(node.uri());
+        closeLater(client::shutdown);
+        RedisCommands<String, String> commands = client.connect().sync();
+        commands.select(db);
+        return commands;
+    }
+
+    private static RedisNode start(RedisBinary binary) {
+        return RedisNode.start(binary);
+    }
+
+    private SyncWorker worker(RedisNode source, RedisEndpoint target) {
+        RedisEndpoint from = new RedisEndpoint(List.of(source.address()), false, null, null, false);
+        SyncWorker worker = new SyncWorker(new SyncWorker.Spec("test", from, target, KeyFilter.everything(),
+                SyncOptions.defaults()), event -> { });
+        closeLater(worker);
+        return worker;
+    }
+
+    private static void awaitEqual(String what, List<RedisCommands<String, String>> source,
+                                   List<RedisCommands<String, String>> target) {
+        Eventually.await(what, Duration.ofSeconds(10), () -> {
+            List<String> differences = DatasetComparison.differences(source, target);
+            if (!differences.isEmpty()) {
+                throw new AssertionError(differences.size() + " differences, first: "
+                        + differences.subList(0, Math.min(5, differences.size())));
+            }
+            return true;
+        });
+    }
+
+    private static void awaitStreamingAndCaughtUp(SyncWorker worker) {
+        Eventually.await("streaming", Duration.ofSeconds(60), () -> worker.stats().phase() == SyncStats.Phase.STREAMING);
+        Eventually.await("caught up", Duration.ofSeconds(30), () -> worker.status().lagBytes() == 0);
+    }
+
+    @ParameterizedTest(name = "redis {0} → redis {1}")
+    @CsvSource({"7, 7", "6.2, 6.2", "7, 6.2"})
+    void standaloneTargetGetsEveryTypeAndEveryDatabaseWhileWritesContinue(String sourceVersion, String targetVersion)
+            throws Exception {
+        RedisNode source = closeLater(start(RedisBinary.forVersion(sourceVersion)));
+        RedisNode target = closeLater(start(RedisBinary.forVersion(targetVersion)));
+        RedisCommands<String, String> src = connect(source, 0);
+        Workload.preload(src, "pre:", 20_000);
+        Workload.preloadOtherDatabases(src, "pre:");
+
+        SyncWorker worker = worker(source, new RedisEndpoint(List.of(target.address()), false, null, null, false));
+        Workload.Writer writer = new Workload.Writer(connect(source, 0), "live:");
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+        Thread.sleep(500);
+        writer.close();
+        assertThat(writer.rounds()).isPositive();
+        awaitStreamingAndCaughtUp(worker);
+
+        for (int db = 0; db <= 2; db++) {
+            RedisCommands<String, String> s = connect(source, db);
+            RedisCommands<String, String> t = connect(target, db);
+            awaitEqual("db " + db + " equal", List.of(s), List.of(t));
+        }
+        assertThat(connect(target, 0).get("live:counter")).isEqualTo(Long.toString(writer.rounds()));
+        assertThat(worker.stats().fullSyncs()).isEqualTo(1);
+        assertThat(worker.stats().keysRestored()).isGreaterThan(20_000);
+        assertThat(worker.stats().applyErrors()).isZero();
+    }
+
+    @Test
+    void redisClusterTargetIsRoutedBySlot() throws Exception {
+        RedisNode source = closeLater(start(RedisBinary.forVersion("7")));
+        LocalRedisCluster target = redis.cluster(3, 0);
+        RedisCommands<String, String> src = connect(source, 0);
+        Workload.preload(src, "pre:", 5_000);
+
+        SyncWorker worker = worker(source, new RedisEndpoint(target.seeds(), true, null, null, false));
+        Workload.Writer writer = new Workload.Writer(connect(source, 0), "live:");
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+        writer.close();
+        awaitStreamingAndCaughtUp(worker);
+
+        List<RedisCommands<String, String>> masters = target.masters().stream().map(m -> connect(m, 0)).toList();
+        awaitEqual("cluster equal to source", List.of(src), masters);
+        RedisClusterClient client = RedisClusterClient.create(target.uris());
+        closeLater(client::shutdown);
+        StatefulRedisClusterConnection<String, String> connection = client.connect();
+        assertThat(connection.sync().get("live:counter")).isEqualTo(Long.toString(writer.rounds()));
+    }
+
+    @Test
+    void aKilledReplicationConnectionResumesByPartialResync() throws Exception {
+        RedisNode source = closeLater(start(RedisBinary.forVersion("7")));
+        RedisNode target = closeLater(start(RedisBinary.forVersion("7")));
+        RedisCommands<String, String> src = connect(source, 0);
+        Workload.preload(src, "pre:", 1_000);
+        SyncWorker worker = worker(source, new RedisEndpoint(List.of(target.address()), false, null, null, false));
+        Workload.Writer writer = new Workload.Writer(connect(source, 0), "live:");
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+        long partialBefore = Long.parseLong(source.info("stats").get("sync_partial_ok"));
+        long fullBefore = Long.parseLong(source.info("stats").get("sync_full"));
+
+        for (int kill = 1; kill <= 3; kill++) {
+            assertThat(src.clientKill(io.lettuce.core.KillArgs.Builder.typeSlave())).isEqualTo(1);
+            long expected = partialBefore + kill;
+            Eventually.await("partial resync " + kill, Duration.ofSeconds(10),
+                    () -> Long.parseLong(source.info("stats").get("sync_partial_ok")) >= expected);
+        }
+        writer.close();
+        awaitStreamingAndCaughtUp(worker);
+
+        assertThat(Long.parseLong(source.info("stats").get("sync_full"))).as("no second full sync").isEqualTo(fullBefore);
+        assertThat(worker.stats().fullSyncs()).isEqualTo(1);
+        RedisCommands<String, String> t = connect(target, 0);
+        awaitEqual("equal after reconnects", List.of(src), List.of(t));
+        assertThat(t.get("live:counter")).isEqualTo(Long.toString(writer.rounds()));
+    }
+}
