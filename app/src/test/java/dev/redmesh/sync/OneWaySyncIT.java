@@ -7,29 +7,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 
 import dev.redmesh.localredis.LocalRedisCluster;
 import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.testing.DatasetComparison;
 import dev.redmesh.testing.Eventually;
-import dev.redmesh.testing.RedisServers;
 import dev.redmesh.testing.Workload;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** One direction, source → target, against real redis-server processes: full sync, then streaming. */
 class OneWaySyncIT {
-
-    @RegisterExtension
-    RedisServers redis = new RedisServers();
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -112,26 +105,55 @@ class OneWaySyncIT {
         assertThat(worker.stats().applyErrors()).isZero();
     }
 
-    @Test
-    void redisClusterTargetIsRoutedBySlot() throws Exception {
-        RedisNode source = closeLater(start(RedisBinary.forVersion("7")));
-        LocalRedisCluster target = redis.cluster(3, 0);
-        RedisCommands<String, String> src = connect(source, 0);
-        Workload.preload(src, "pre:", 5_000);
+    /** One side of a link: a standalone node or a Redis Cluster 3 × 1, with what the test needs of it. */
+    private record Side(List<RedisNode> masters, RedisEndpoint endpoint, LocalRedisCluster cluster) {
+    }
 
-        SyncWorker worker = worker(source, new RedisEndpoint(target.seeds(), true, null, null, false));
-        Workload.Writer writer = new Workload.Writer(connect(source, 0), "live:");
-        worker.start();
-        awaitStreamingAndCaughtUp(worker);
-        writer.close();
-        awaitStreamingAndCaughtUp(worker);
+    private Side side(boolean cluster, String version) {
+        if (cluster) {
+            LocalRedisCluster c = closeLater(LocalRedisCluster.builder().binary(RedisBinary.forVersion(version))
+                    .masters(3).replicasPerMaster(1).start());
+            return new Side(c.masters(), new RedisEndpoint(c.seeds(), true, null, null, false), c);
+        }
+        RedisNode node = closeLater(start(RedisBinary.forVersion(version)));
+        return new Side(List.of(node), new RedisEndpoint(List.of(node.address()), false, null, null, false), null);
+    }
 
-        List<RedisCommands<String, String>> masters = target.masters().stream().map(m -> connect(m, 0)).toList();
-        awaitEqual("cluster equal to source", List.of(src), masters);
-        RedisClusterClient client = RedisClusterClient.create(target.uris());
+    private io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands<String, String> clusterCommands(LocalRedisCluster c) {
+        RedisClusterClient client = RedisClusterClient.create(c.uris());
         closeLater(client::shutdown);
-        StatefulRedisClusterConnection<String, String> connection = client.connect();
-        assertThat(connection.sync().get("live:counter")).isEqualTo(Long.toString(writer.rounds()));
+        return client.connect().sync();
+    }
+
+    @ParameterizedTest(name = "{0} → {1} on redis {2}")
+    @CsvSource({"standalone, cluster, 7", "standalone, cluster, 6.2", "cluster, standalone, 7", "cluster, standalone, 6.2",
+            "cluster, cluster, 7", "cluster, cluster, 6.2"})
+    void everyShardOfTheSourceReachesTheTargetWhileWritesContinue(String from, String to, String version) throws Exception {
+        Side source = side(from.equals("cluster"), version);
+        Side target = side(to.equals("cluster"), version);
+        Workload.Writer writer;
+        if (source.cluster() != null) {
+            Workload.preload(clusterCommands(source.cluster()), "pre:", 5_000);
+            writer = new Workload.Writer(clusterCommands(source.cluster()), "live:");
+        } else {
+            Workload.preload(connect(source.masters().get(0), 0), "pre:", 5_000);
+            writer = new Workload.Writer(connect(source.masters().get(0), 0), "live:");
+        }
+        // one worker per source shard master, as the fleet will assign them
+        List<SyncWorker> workers = source.masters().stream().map(m -> worker(m, target.endpoint())).toList();
+        workers.forEach(SyncWorker::start);
+        workers.forEach(OneWaySyncIT::awaitStreamingAndCaughtUp);
+        Thread.sleep(500);
+        writer.close();
+        assertThat(writer.rounds()).isPositive();
+        workers.forEach(OneWaySyncIT::awaitStreamingAndCaughtUp);
+
+        awaitEqual("target equal to source", source.masters().stream().map(m -> connect(m, 0)).toList(),
+                target.masters().stream().map(m -> connect(m, 0)).toList());
+        for (SyncWorker worker : workers) {
+            assertThat(worker.stats().fullSyncs()).isEqualTo(1);
+            assertThat(worker.stats().applyErrors()).isZero();
+        }
     }
 
     @Test
