@@ -18,6 +18,8 @@ import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
 import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.datatype.Function;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
+import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
+import com.moilioncircle.redis.replicator.rdb.dump.parser.DefaultDumpValueParser;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,7 @@ final class ReplicationSource implements AutoCloseable {
     private final Configuration configuration = Configuration.defaultSetting();
     private final AtomicReference<Replicator> current = new AtomicReference<>();
     private final AtomicLong rdbKeys = new AtomicLong();
+    private DefaultDumpValueParser functions;
     private volatile boolean closed;
     private volatile int db;
     private Thread thread;
@@ -120,6 +123,7 @@ final class ReplicationSource implements AutoCloseable {
             replicator.addCommandParser(CommandName.name(name), new DefaultCommandParser());
         }
         replicator.setRdbVisitor(new DumpRdbVisitor(replicator, targetRdbVersion));
+        functions = new DefaultDumpValueParser(replicator);
         replicator.addEventListener((r, event) -> onEvent(event));
         replicator.addExceptionListener((r, error, event) -> log.warn("Source {} event failed: {}", endpoint, error.toString()));
         return replicator;
@@ -138,6 +142,9 @@ final class ReplicationSource implements AutoCloseable {
                         expireAt(kv)));
             } else if (event instanceof Function function) {
                 queue.put(new ReplicationEvent.FunctionLibrary(function.getCode()));
+            } else if (event instanceof DumpFunction dumped) {
+                // the dump visitor hands libraries over serialized; their code is what FUNCTION LOAD takes
+                queue.put(new ReplicationEvent.FunctionLibrary(functions.parse(dumped).getCode()));
             } else if (event instanceof PostRdbSyncEvent) {
                 queue.put(new ReplicationEvent.FullSyncFinished(rdbKeys.get()));
             } else if (event instanceof SelectCommand select) {

@@ -140,6 +140,13 @@ public final class SyncWorker implements AutoCloseable {
             events.accept(name + " on the source (db " + command.db() + ") was not propagated to the target");
             return;
         }
+        if (name.equals("FUNCTION")) {
+            // libraries live on every node; FUNCTION LOAD/DELETE/FLUSH have no key to route by
+            flushQuietly(ops, applied);
+            writer.onEveryMaster(new RawCommand(command.name()), command.args());
+            stats.applied(command.weight(), command.endOffset());
+            return;
+        }
         List<byte[]> keys = catalog.keys(command);
         if (!keys.isEmpty() && !spec.filter().travels(keys.get(0))) {
             stats.skipped(command.endOffset());
@@ -152,6 +159,15 @@ public final class SyncWorker implements AutoCloseable {
         }
         ops.add(new TargetWriter.Op(command.db(), new RawCommand(command.name()), command.args(), keyIndex, command.weight()));
         applied.add(command);
+    }
+
+    private void flushQuietly(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) {
+        try {
+            flush(ops, applied);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while applying", e);
+        }
     }
 
     private TargetWriter.Op restore(ReplicationEvent.KeyDump dump) {

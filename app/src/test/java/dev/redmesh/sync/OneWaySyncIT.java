@@ -84,16 +84,26 @@ class OneWaySyncIT {
         RedisCommands<String, String> src = connect(source, 0);
         Workload.preload(src, "pre:", 20_000);
         Workload.preloadOtherDatabases(src, "pre:");
+        boolean functions = sourceVersion.equals("7") && targetVersion.equals("7");
+        if (functions) {
+            src.functionLoad("#!lua name=before\nredis.register_function('hello', function(keys, args) return 'hi' end)");
+        }
 
         SyncWorker worker = worker(source, new RedisEndpoint(List.of(target.address()), false, null, null, false));
         Workload.Writer writer = new Workload.Writer(connect(source, 0), "live:");
         worker.start();
         awaitStreamingAndCaughtUp(worker);
+        if (functions) {
+            src.functionLoad("#!lua name=during\nredis.register_function('bye', function(keys, args) return 'bye' end)");
+        }
         Thread.sleep(500);
         writer.close();
         assertThat(writer.rounds()).isPositive();
         awaitStreamingAndCaughtUp(worker);
 
+        if (functions) {
+            assertThat(connect(target, 0).functionList().toString()).contains("before").contains("during");
+        }
         for (int db = 0; db <= 2; db++) {
             RedisCommands<String, String> s = connect(source, db);
             RedisCommands<String, String> t = connect(target, db);
@@ -154,6 +164,42 @@ class OneWaySyncIT {
             assertThat(worker.stats().fullSyncs()).isEqualTo(1);
             assertThat(worker.stats().applyErrors()).isZero();
         }
+    }
+
+    @Test
+    void filtersTransactionsAndFlushes() throws Exception {
+        RedisNode source = closeLater(start(RedisBinary.forVersion("7")));
+        RedisNode target = closeLater(start(RedisBinary.forVersion("7")));
+        RedisCommands<String, String> src = connect(source, 0);
+        src.set("keep:before", "1");
+        src.set("drop:before", "1");
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SyncWorker worker = closeLater(new SyncWorker(new SyncWorker.Spec("filtered",
+                new RedisEndpoint(List.of(source.address()), false, null, null, false),
+                new RedisEndpoint(List.of(target.address()), false, null, null, false),
+                new KeyFilter(List.of("keep:*"), List.of("keep:secret:*")), SyncOptions.defaults()), events::add));
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+
+        src.set("keep:a", "1");
+        src.set("drop:b", "1");
+        src.set("keep:secret:c", "1");
+        src.set("__redmesh:internal", "never travels");
+        src.multi();
+        src.incr("keep:tx1");
+        src.incr("keep:tx2");
+        src.exec();
+        src.flushall();
+        src.set("keep:after", "1");
+        awaitStreamingAndCaughtUp(worker);
+
+        RedisCommands<String, String> t = connect(target, 0);
+        Eventually.await("keep:after arrived", Duration.ofSeconds(5), () -> "1".equals(t.get("keep:after")));
+        assertThat(t.keys("*")).containsExactlyInAnyOrder("keep:before", "keep:a", "keep:tx1", "keep:tx2", "keep:after");
+        assertThat(worker.stats().flushesNotPropagated()).isEqualTo(1);
+        assertThat(events).singleElement().asString().contains("FLUSHALL");
+        assertThat(Long.parseLong(target.info("commandstats").getOrDefault("cmdstat_exec", "calls=0").split("[=,]")[1]))
+                .as("the transaction stays a transaction on the target").isEqualTo(1);
     }
 
     @Test
