@@ -177,26 +177,32 @@ public final class SyncWorker implements AutoCloseable {
         return new TargetWriter.Op(dump.db(), RawCommand.RESTORE, args, 0, dump.weight());
     }
 
-    /** Applies what was translated; retries the whole batch while the target is unreachable. */
+    /**
+     * Applies what was translated. A slow or stopped target is waited for — the batch is already on
+     * its connection and is never sent twice; meanwhile the queue fills and the source stops being read.
+     */
     private void flush(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) throws InterruptedException {
         if (ops.isEmpty()) {
             return;
         }
-        long backoff = 100;
-        while (running) {
+        TargetWriter.Pending pending = writer.send(ops);
+        TargetWriter.Outcome outcome;
+        while (true) {
             try {
-                TargetWriter.Outcome outcome = writer.apply(ops);
-                for (String error : outcome.errors()) {
-                    stats.applyError();
-                    if (stats.applyErrors() <= 10) {
-                        log.warn("Link {}: target refused a command: {}", spec.link(), error);
-                    }
-                }
+                outcome = pending.await();
                 break;
-            } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
-                log.warn("Link {}: target {} not answering ({}); retrying", spec.link(), spec.target(), e.getMessage());
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, 2000);
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn("Link {}: target {} has not answered for {}; still waiting", spec.link(), spec.target(),
+                        spec.options().targetTimeout());
+                if (!running) {
+                    throw new InterruptedException("stopped while waiting for the target");
+                }
+            }
+        }
+        for (String error : outcome.errors()) {
+            stats.applyError();
+            if (stats.applyErrors() <= 10) {
+                log.warn("Link {}: target refused a command: {}", spec.link(), error);
             }
         }
         for (TargetWriter.Op op : ops) {

@@ -14,6 +14,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -41,6 +42,12 @@ final class TargetWriter implements AutoCloseable {
     record Outcome(int applied, List<String> errors) {
     }
 
+    /**
+     * A write sent is never sent again because its reply is slow: a stopped target (SIGSTOP, a long
+     * fork) answers later, in order, and resending would apply non-idempotent commands twice.
+     */
+    private static final TimeoutOptions NO_COMMAND_TIMEOUT = TimeoutOptions.builder().timeoutCommands(false).build();
+
     private final RedisEndpoint endpoint;
     private final Duration timeout;
     private final RedisClient client;
@@ -55,14 +62,15 @@ final class TargetWriter implements AutoCloseable {
             this.client = null;
             this.clusterClient = RedisClusterClient.create(endpoint.seeds().stream().map(this::uri).toList());
             this.clusterClient.setOptions(ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
-                    .maxRedirects(5).validateClusterNodeMembership(false).build());
+                    .timeoutOptions(NO_COMMAND_TIMEOUT).maxRedirects(5).validateClusterNodeMembership(false).build());
             this.cluster = clusterClient.connect(ByteArrayCodec.INSTANCE);
             this.cluster.setTimeout(timeout);
         } else {
             this.clusterClient = null;
             this.cluster = null;
             this.client = RedisClient.create(uri(endpoint.seeds().get(0)));
-            this.client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).build());
+            this.client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+                    .timeoutOptions(NO_COMMAND_TIMEOUT).build());
         }
     }
 
@@ -89,8 +97,8 @@ final class TargetWriter implements AutoCloseable {
         return version.isAtLeast(5, 0) ? 9 : 8;
     }
 
-    /** Sends every op, pipelined, and waits for all replies. Throws if the target cannot be reached. */
-    Outcome apply(List<Op> ops) throws TimeoutException {
+    /** Sends every op, pipelined; the replies are awaited with {@link Pending#await}. */
+    Pending send(List<Op> ops) {
         List<CompletableFuture<Void>> replies = new ArrayList<>(ops.size());
         List<StatefulConnection<byte[], byte[]>> used = new ArrayList<>();
         try {
@@ -116,7 +124,22 @@ final class TargetWriter implements AutoCloseable {
                 connection.setAutoFlushCommands(true);
             }
         }
-        return await(replies);
+        return new Pending(replies);
+    }
+
+    /** Replies of one batch on their way. */
+    final class Pending {
+
+        private final List<CompletableFuture<Void>> replies;
+
+        private Pending(List<CompletableFuture<Void>> replies) {
+            this.replies = replies;
+        }
+
+        /** Waits up to the target timeout; {@link TimeoutException} means "still waiting", never "lost". */
+        Outcome await() throws TimeoutException {
+            return TargetWriter.this.await(replies);
+        }
     }
 
     private CompletableFuture<Void> dispatch(StatefulConnection<byte[], byte[]> connection, ProtocolKeyword name,
@@ -129,12 +152,20 @@ final class TargetWriter implements AutoCloseable {
     }
 
     private Outcome await(List<CompletableFuture<Void>> replies) throws TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<Void> all = CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
+        try {
+            all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException ignored) {
+            // some replies are errors: sorted out below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + endpoint, e);
+        }
         int applied = 0;
         List<String> errors = new ArrayList<>();
         for (CompletableFuture<Void> reply : replies) {
             try {
-                reply.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                reply.get();
                 applied++;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RedisCommandExecutionException refused) {
