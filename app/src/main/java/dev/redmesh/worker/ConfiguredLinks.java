@@ -1,0 +1,101 @@
+package dev.redmesh.worker;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.redmesh.sync.KeyFilter;
+import dev.redmesh.sync.RedisEndpoint;
+import dev.redmesh.sync.SyncOptions;
+import dev.redmesh.sync.SyncStats;
+import dev.redmesh.sync.SyncStatus;
+import dev.redmesh.sync.SyncWorker;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the links listed in {@code redmesh.worker.links}, each as one {@link SyncWorker}, and exports
+ * their progress as metrics. A link that fails to start is logged and left out; the others run.
+ */
+@Component
+public class ConfiguredLinks implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfiguredLinks.class);
+
+    private final WorkerProperties properties;
+    private final MeterRegistry meters;
+    private final Map<String, SyncWorker> workers = new LinkedHashMap<>();
+    private volatile boolean running;
+
+    ConfiguredLinks(WorkerProperties properties, MeterRegistry meters) {
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    public List<SyncStatus> status() {
+        List<SyncStatus> status = new ArrayList<>();
+        workers.values().forEach(w -> status.add(w.status()));
+        return status;
+    }
+
+    @Override
+    public void start() {
+        SyncOptions options = new SyncOptions(properties.memoryBudget().toBytes(), properties.batchSize(),
+                properties.targetTimeout(), properties.propagateFlush());
+        for (WorkerProperties.Link link : properties.links()) {
+            SyncWorker worker = new SyncWorker(new SyncWorker.Spec(link.id(), endpoint(link.source()),
+                    endpoint(link.target()), new KeyFilter(link.include(), link.exclude()), options),
+                    event -> log.warn("Link {}: {}", link.id(), event));
+            try {
+                worker.start();
+                workers.put(link.id(), worker);
+                register(link.id(), worker);
+            } catch (RuntimeException e) {
+                log.error("Link {} could not start: {}", link.id(), e.toString());
+                worker.close();
+            }
+        }
+        running = true;
+    }
+
+    private void register(String link, SyncWorker worker) {
+        Tags tags = Tags.of("link", link);
+        SyncStats stats = worker.stats();
+        FunctionCounter.builder("redmesh.sync.commands.applied", stats, SyncStats::commandsApplied).tags(tags).register(meters);
+        FunctionCounter.builder("redmesh.sync.bytes.applied", stats, SyncStats::bytesApplied).tags(tags).register(meters);
+        FunctionCounter.builder("redmesh.sync.rdb.keys.read", stats, SyncStats::rdbKeysRead).tags(tags).register(meters);
+        FunctionCounter.builder("redmesh.sync.rdb.keys.restored", stats, SyncStats::keysRestored).tags(tags).register(meters);
+        FunctionCounter.builder("redmesh.sync.full.syncs", stats, SyncStats::fullSyncs).tags(tags).register(meters);
+        FunctionCounter.builder("redmesh.sync.apply.errors", stats, SyncStats::applyErrors).tags(tags).register(meters);
+        Gauge.builder("redmesh.sync.applied.offset", stats, SyncStats::appliedOffset).tags(tags).register(meters);
+        Gauge.builder("redmesh.sync.rdb.bytes.read", stats, SyncStats::rdbBytesRead).tags(tags).register(meters);
+        Gauge.builder("redmesh.sync.lag.bytes", worker, w -> w.status().lagBytes()).tags(tags).register(meters);
+        Gauge.builder("redmesh.sync.queue.bytes", worker, w -> w.status().queueBytes()).tags(tags).register(meters);
+        Gauge.builder("redmesh.sync.streaming", stats, s -> s.phase() == SyncStats.Phase.STREAMING ? 1 : 0)
+                .tags(tags).register(meters);
+    }
+
+    private static RedisEndpoint endpoint(WorkerProperties.Endpoint e) {
+        return new RedisEndpoint(e.seeds(), e.cluster(), e.username(), e.password(), e.tls());
+    }
+
+    @Override
+    public void stop() {
+        workers.values().forEach(SyncWorker::close);
+        workers.clear();
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.redmesh.worker;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.ComponentScan;
+
+/**
+ * The process when {@code redmesh.roles=worker}: the sync engine, its status API, actuator and
+ * metrics — no database, no control plane.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration(excludeName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+        "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration",
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
+@ComponentScan(basePackageClasses = WorkerApplication.class)
+@ConfigurationPropertiesScan(basePackageClasses = WorkerApplication.class)
+public class WorkerApplication {
+}
