@@ -33,10 +33,13 @@ final class BoundedEventQueue {
             while (!events.isEmpty() && bytes + event.weight() > budgetBytes) {
                 notFull.await();
             }
+            boolean wasEmpty = events.isEmpty();
             events.addLast(event);
             bytes += event.weight();
             highWaterBytes = Math.max(highWaterBytes, bytes);
-            notEmpty.signal();
+            if (wasEmpty) {
+                notEmpty.signal(); // the taker only ever waits on an empty queue
+            }
         } finally {
             lock.unlock();
         }

@@ -63,7 +63,7 @@ public final class CommandCatalog {
 
     /** The keys of one stream command, by the source's own key positions. */
     public List<byte[]> keys(ReplicationEvent.Command command) {
-        Spec spec = specs.get(command.nameText());
+        Spec spec = specs.get(command.name());
         if (spec == null) {
             return List.of();
         }

@@ -44,21 +44,20 @@ public sealed interface ReplicationEvent {
      * One command of the replication stream.
      *
      * @param db        the database it applies to (after {@code SELECT})
+     * @param name      the command name in upper case, computed once
+     * @param rawName   the name as the source wrote it, sent on as is
      * @param endOffset the source replication offset just after this command
      */
-    record Command(int db, byte[] name, byte[][] args, long endOffset) implements ReplicationEvent {
+    record Command(int db, String name, byte[] rawName, byte[][] args, long endOffset, long weight)
+            implements ReplicationEvent {
 
-        public String nameText() {
-            return new String(name, StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
-        }
-
-        @Override
-        public long weight() {
-            long bytes = 64L + name.length;
+        static Command of(int db, byte[] rawName, byte[][] args, long endOffset) {
+            long bytes = 96L + rawName.length;
             for (byte[] arg : args) {
                 bytes += 16 + arg.length;
             }
-            return bytes;
+            return new Command(db, new String(rawName, StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT),
+                    rawName, args, endOffset, bytes);
         }
     }
 }

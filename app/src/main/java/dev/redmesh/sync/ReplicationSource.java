@@ -61,6 +61,7 @@ final class ReplicationSource implements AutoCloseable {
         this.stats = stats;
         configuration.setRetries(0); // reconnects are ours: a new replicator resumes from what was read
         configuration.setRetryTimeInterval(100);
+        configuration.setBufferSize(64 * 1024);
         configuration.setUseDefaultExceptionListener(false);
         configuration.setHeartbeatPeriod(1000);
         configuration.setConnectionTimeout(5000);
@@ -166,7 +167,7 @@ final class ReplicationSource implements AutoCloseable {
             db = Integer.parseInt(new String(command.getArgs()[0], java.nio.charset.StandardCharsets.US_ASCII));
             return;
         }
-        queue.put(new ReplicationEvent.Command(db, command.getCommand(), command.getArgs(), end));
+        queue.put(ReplicationEvent.Command.of(db, command.getCommand(), command.getArgs(), end));
     }
 
     private static long expireAt(DumpKeyValuePair kv) {

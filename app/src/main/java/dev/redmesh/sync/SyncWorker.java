@@ -24,6 +24,7 @@ public final class SyncWorker implements AutoCloseable {
     private static final Set<String> NEVER_APPLIED = Set.of("PING", "REPLCONF", "PUBLISH", "SPUBLISH");
     private static final Set<String> FLUSHES = Set.of("FLUSHALL", "FLUSHDB");
     private static final Set<String> TRANSACTION = Set.of("MULTI", "EXEC");
+    private static final int IN_FLIGHT_BATCHES = 8;
 
     public record Spec(String link, RedisEndpoint source, RedisEndpoint target, KeyFilter filter, SyncOptions options) {
     }
@@ -90,11 +91,15 @@ public final class SyncWorker implements AutoCloseable {
         List<ReplicationEvent.Command> applied = new ArrayList<>();
         while (running) {
             try {
-                List<ReplicationEvent> batch = queue.take(spec.options().batchSize(), 200);
+                List<ReplicationEvent> batch = queue.take(spec.options().batchSize(), 50);
                 for (ReplicationEvent event : batch) {
                     translate(event, ops, applied);
                 }
-                flush(ops, applied);
+                if (batch.isEmpty()) {
+                    drain(ops, applied); // idle: make the counters and offsets say where we are
+                } else {
+                    flush(ops, applied);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -115,11 +120,11 @@ public final class SyncWorker implements AutoCloseable {
                 ops.add(restore(dump));
             }
         } else if (event instanceof ReplicationEvent.FunctionLibrary library) {
-            flush(ops, applied);
+            drain(ops, applied);
             writer.onEveryMaster(RawCommand.of("FUNCTION"), "LOAD".getBytes(StandardCharsets.US_ASCII),
                     "REPLACE".getBytes(StandardCharsets.US_ASCII), library.code());
         } else if (event instanceof ReplicationEvent.FullSyncFinished finished) {
-            flush(ops, applied);
+            drain(ops, applied);
             stats.streaming();
             log.info("Link {}: full sync applied, {} keys; streaming", spec.link(), finished.keys());
         } else if (event instanceof ReplicationEvent.Command command) {
@@ -129,7 +134,7 @@ public final class SyncWorker implements AutoCloseable {
 
     private void translateCommand(ReplicationEvent.Command command, List<TargetWriter.Op> ops,
                                   List<ReplicationEvent.Command> applied) {
-        String name = command.nameText();
+        String name = command.name();
         if (NEVER_APPLIED.contains(name) || (TRANSACTION.contains(name) && spec.target().cluster())) {
             stats.skipped(command.endOffset());
             return;
@@ -143,7 +148,7 @@ public final class SyncWorker implements AutoCloseable {
         if (name.equals("FUNCTION")) {
             // libraries live on every node; FUNCTION LOAD/DELETE/FLUSH have no key to route by
             flushQuietly(ops, applied);
-            writer.onEveryMaster(new RawCommand(command.name()), command.args());
+            writer.onEveryMaster(new RawCommand(command.rawName()), command.args());
             stats.applied(command.weight(), command.endOffset());
             return;
         }
@@ -157,13 +162,13 @@ public final class SyncWorker implements AutoCloseable {
         if (!keys.isEmpty() && commandSpec != null) {
             keyIndex = commandSpec.firstKey() - 1;
         }
-        ops.add(new TargetWriter.Op(command.db(), new RawCommand(command.name()), command.args(), keyIndex, command.weight()));
+        ops.add(new TargetWriter.Op(command.db(), new RawCommand(command.rawName()), command.args(), keyIndex, command.weight()));
         applied.add(command);
     }
 
     private void flushQuietly(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) {
         try {
-            flush(ops, applied);
+            drain(ops, applied);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while applying", e);
@@ -177,19 +182,49 @@ public final class SyncWorker implements AutoCloseable {
         return new TargetWriter.Op(dump.db(), RawCommand.RESTORE, args, 0, dump.weight());
     }
 
+    /** A batch on its way to the target, with what to count once it is answered. */
+    private record InFlight(TargetWriter.Pending pending, List<TargetWriter.Op> ops,
+                            List<ReplicationEvent.Command> commands) {
+    }
+
+    private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+
     /**
-     * Applies what was translated. A slow or stopped target is waited for — the batch is already on
-     * its connection and is never sent twice; meanwhile the queue fills and the source stops being read.
+     * Sends what was translated without waiting for earlier batches: replies come back in order on
+     * each connection, so up to {@code IN_FLIGHT_BATCHES} batches ride the pipe at once. Only past
+     * that is the oldest awaited.
      */
     private void flush(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) throws InterruptedException {
-        if (ops.isEmpty()) {
-            return;
+        if (!ops.isEmpty()) {
+            inFlight.addLast(new InFlight(writer.send(ops), List.copyOf(ops), List.copyOf(applied)));
+            ops.clear();
+            applied.clear();
         }
-        TargetWriter.Pending pending = writer.send(ops);
+        while (inFlight.size() > IN_FLIGHT_BATCHES) {
+            complete(inFlight.pollFirst());
+        }
+        while (!inFlight.isEmpty() && inFlight.peekFirst().pending().isDone()) {
+            complete(inFlight.pollFirst());
+        }
+    }
+
+    /** Waits for every batch on its way (before a function load, at the end of a full sync, when idle). */
+    private void drain(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) throws InterruptedException {
+        flush(ops, applied);
+        while (!inFlight.isEmpty()) {
+            complete(inFlight.pollFirst());
+        }
+    }
+
+    /**
+     * Waits for one batch. A slow or stopped target is waited for — the batch is already on its
+     * connection and is never sent twice; meanwhile the queue fills and the source stops being read.
+     */
+    private void complete(InFlight batch) throws InterruptedException {
         TargetWriter.Outcome outcome;
         while (true) {
             try {
-                outcome = pending.await();
+                outcome = batch.pending().await();
                 break;
             } catch (java.util.concurrent.TimeoutException e) {
                 log.warn("Link {}: target {} has not answered for {}; still waiting", spec.link(), spec.target(),
@@ -205,16 +240,14 @@ public final class SyncWorker implements AutoCloseable {
                 log.warn("Link {}: target refused a command: {}", spec.link(), error);
             }
         }
-        for (TargetWriter.Op op : ops) {
+        for (TargetWriter.Op op : batch.ops()) {
             if (op.name() == RawCommand.RESTORE) {
                 stats.restored(op.weight());
             }
         }
-        for (ReplicationEvent.Command command : applied) {
+        for (ReplicationEvent.Command command : batch.commands()) {
             stats.applied(command.weight(), command.endOffset());
         }
-        ops.clear();
-        applied.clear();
     }
 
     private RedisURI sourceUri() {

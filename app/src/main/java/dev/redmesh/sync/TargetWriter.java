@@ -21,7 +21,10 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.ProtocolVersion;
 
@@ -54,6 +57,7 @@ final class TargetWriter implements AutoCloseable {
     private final RedisClusterClient clusterClient;
     private final StatefulRedisClusterConnection<byte[], byte[]> cluster;
     private final Map<Integer, StatefulRedisConnection<byte[], byte[]>> databases = new HashMap<>();
+    private final int rdbVersion;
 
     TargetWriter(RedisEndpoint endpoint, Duration timeout) {
         this.endpoint = endpoint;
@@ -65,20 +69,26 @@ final class TargetWriter implements AutoCloseable {
                     .timeoutOptions(NO_COMMAND_TIMEOUT).maxRedirects(5).validateClusterNodeMembership(false).build());
             this.cluster = clusterClient.connect(ByteArrayCodec.INSTANCE);
             this.cluster.setTimeout(timeout);
+            this.rdbVersion = rdbVersionOf(cluster.sync().info("server"));
+            this.cluster.setAutoFlushCommands(false);
         } else {
             this.clusterClient = null;
             this.cluster = null;
             this.client = RedisClient.create(uri(endpoint.seeds().get(0)));
             this.client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
                     .timeoutOptions(NO_COMMAND_TIMEOUT).build());
+            try (StatefulRedisConnection<String, String> probe = client.connect()) {
+                this.rdbVersion = rdbVersionOf(probe.sync().info("server"));
+            }
         }
     }
 
     /** The RDB version the target understands, from its Redis version, for DUMP payloads made for it. */
     int rdbVersion() {
-        String info = endpoint.cluster()
-                ? new String(cluster.sync().info("server").getBytes())
-                : database(0).sync().info("server");
+        return rdbVersion;
+    }
+
+    private static int rdbVersionOf(String info) {
         String version = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElseThrow()
                 .substring("redis_version:".length()).trim();
         return rdbVersionOf(RedisVersion.parse(version));
@@ -99,57 +109,86 @@ final class TargetWriter implements AutoCloseable {
 
     /** Sends every op, pipelined; the replies are awaited with {@link Pending#await}. */
     Pending send(List<Op> ops) {
+        if (cluster != null) {
+            return sendToCluster(ops);
+        }
+        // Standalone: one list per database connection, written in one go. Replies come back in order,
+        // so only the last command of each list needs a future; the others are plain commands whose
+        // outputs say whether the target refused them.
+        Map<Integer, List<RedisCommand<byte[], byte[], ?>>> perDatabase = new HashMap<>();
+        List<Command<byte[], byte[], Void>> all = new ArrayList<>(ops.size());
+        for (Op op : ops) {
+            Command<byte[], byte[], Void> command = new Command<>(op.name(), new DiscardingOutput(), args(op));
+            all.add(command);
+            perDatabase.computeIfAbsent(op.db(), d -> new ArrayList<>()).add(command);
+        }
+        List<CompletableFuture<Void>> lasts = new ArrayList<>();
+        perDatabase.forEach((db, commands) -> {
+            int last = commands.size() - 1;
+            @SuppressWarnings("unchecked")
+            AsyncCommand<byte[], byte[], Void> tail = new AsyncCommand<>((RedisCommand<byte[], byte[], Void>) commands.get(last));
+            commands.set(last, tail);
+            lasts.add(tail);
+            StatefulRedisConnection<byte[], byte[]> connection = database(db);
+            connection.dispatch(commands);
+            connection.flushCommands();
+        });
+        return new Pending(lasts, all);
+    }
+
+    private Pending sendToCluster(List<Op> ops) {
         List<CompletableFuture<Void>> replies = new ArrayList<>(ops.size());
-        List<StatefulConnection<byte[], byte[]>> used = new ArrayList<>();
-        try {
-            for (Op op : ops) {
-                StatefulConnection<byte[], byte[]> connection = connectionFor(op.db());
-                if (!used.contains(connection)) {
-                    connection.setAutoFlushCommands(false);
-                    used.add(connection);
-                }
-                CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
-                for (int i = 0; i < op.args().length; i++) {
-                    if (i == op.keyIndex()) {
-                        args.addKey(op.args()[i]);
-                    } else {
-                        args.add(op.args()[i]);
-                    }
-                }
-                replies.add(dispatch(connection, op.name(), args));
-            }
-        } finally {
-            for (StatefulConnection<byte[], byte[]> connection : used) {
-                connection.flushCommands();
-                connection.setAutoFlushCommands(true);
+        for (Op op : ops) {
+            replies.add(cluster.async().dispatch(op.name(), new DiscardingOutput(), args(op)).toCompletableFuture());
+        }
+        cluster.flushCommands();
+        return new Pending(replies, List.of());
+    }
+
+    private static CommandArgs<byte[], byte[]> args(Op op) {
+        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
+        for (int i = 0; i < op.args().length; i++) {
+            if (i == op.keyIndex()) {
+                args.addKey(op.args()[i]);
+            } else {
+                args.add(op.args()[i]);
             }
         }
-        return new Pending(replies);
+        return args;
     }
 
     /** Replies of one batch on their way. */
     final class Pending {
 
         private final List<CompletableFuture<Void>> replies;
+        private final List<Command<byte[], byte[], Void>> plain;
 
-        private Pending(List<CompletableFuture<Void>> replies) {
+        private Pending(List<CompletableFuture<Void>> replies, List<Command<byte[], byte[], Void>> plain) {
             this.replies = replies;
+            this.plain = plain;
+        }
+
+        boolean isDone() {
+            return replies.stream().allMatch(CompletableFuture::isDone);
         }
 
         /** Waits up to the target timeout; {@link TimeoutException} means "still waiting", never "lost". */
         Outcome await() throws TimeoutException {
-            return TargetWriter.this.await(replies);
+            Outcome futures = TargetWriter.this.await(replies);
+            if (plain.isEmpty()) {
+                return futures;
+            }
+            // every plain command was answered before the last one of its connection
+            List<String> errors = new ArrayList<>();
+            for (Command<byte[], byte[], Void> command : plain) {
+                if (command.getOutput().hasError()) {
+                    errors.add(command.getOutput().getError());
+                }
+            }
+            return new Outcome(plain.size() - errors.size(), errors);
         }
     }
 
-    private CompletableFuture<Void> dispatch(StatefulConnection<byte[], byte[]> connection, ProtocolKeyword name,
-                                             CommandArgs<byte[], byte[]> args) {
-        if (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> c) {
-            return c.async().dispatch(name, new DiscardingOutput(), args).toCompletableFuture();
-        }
-        return ((StatefulRedisConnection<byte[], byte[]>) connection).async()
-                .dispatch(name, new DiscardingOutput(), args).toCompletableFuture();
-    }
 
     private Outcome await(List<CompletableFuture<Void>> replies) throws TimeoutException {
         CompletableFuture<Void> all = CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
@@ -198,25 +237,39 @@ final class TargetWriter implements AutoCloseable {
             if (d != 0) {
                 connection.sync().select(d);
             }
+            connection.setAutoFlushCommands(false);
             return connection;
         });
     }
 
-    /** Sends one command to every master (function libraries live on each node of a cluster). */
+    /** Sends one command to every master (function libraries live on each node of a cluster) and waits. */
     void onEveryMaster(ProtocolKeyword name, byte[]... args) {
         CommandArgs<byte[], byte[]> commandArgs = new CommandArgs<>(ByteArrayCodec.INSTANCE);
         for (byte[] arg : args) {
             commandArgs.add(arg);
         }
+        List<CompletableFuture<Void>> replies = new ArrayList<>();
         if (cluster == null) {
-            database(0).sync().dispatch(name, new DiscardingOutput(), commandArgs);
-            return;
+            StatefulRedisConnection<byte[], byte[]> connection = database(0);
+            replies.add(connection.async().dispatch(name, new DiscardingOutput(), commandArgs).toCompletableFuture());
+            connection.flushCommands();
+        } else {
+            cluster.getPartitions().forEach(node -> {
+                if (node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    StatefulRedisConnection<byte[], byte[]> connection = cluster.getConnection(node.getNodeId());
+                    replies.add(connection.async().dispatch(name, new DiscardingOutput(), commandArgs).toCompletableFuture());
+                    connection.flushCommands();
+                }
+            });
         }
-        cluster.getPartitions().forEach(node -> {
-            if (node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)) {
-                cluster.getConnection(node.getNodeId()).sync().dispatch(name, new DiscardingOutput(), commandArgs);
+        try {
+            Outcome outcome = await(replies);
+            if (!outcome.errors().isEmpty()) {
+                throw new IllegalStateException(name + " refused by " + endpoint + ": " + outcome.errors());
             }
-        });
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(name + " not answered by " + endpoint, e);
+        }
     }
 
     private RedisURI uri(String seed) {
