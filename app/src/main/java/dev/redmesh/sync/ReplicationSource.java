@@ -1,6 +1,7 @@
 package dev.redmesh.sync;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +45,8 @@ final class ReplicationSource implements AutoCloseable {
     private final AtomicReference<Replicator> current = new AtomicReference<>();
     private final AtomicLong rdbKeys = new AtomicLong();
     private DefaultDumpValueParser functions;
+    private final long maxRestoreBytes;
+    private final LargeValueSplitter splitter;
     private volatile boolean closed;
     private volatile int db;
     private Thread thread;
@@ -53,8 +56,10 @@ final class ReplicationSource implements AutoCloseable {
      * @param offset  last offset already applied (PSYNC asks for offset + 1); ignored without replid
      */
     ReplicationSource(RedisEndpoint endpoint, Set<String> commandNames, int targetRdbVersion, BoundedEventQueue queue,
-                      SyncStats stats, String replid, long offset) {
+                      SyncStats stats, String replid, long offset, long maxRestoreBytes) {
         this.endpoint = endpoint;
+        this.maxRestoreBytes = maxRestoreBytes;
+        this.splitter = new LargeValueSplitter((int) Math.min(1024 * 1024, Math.max(1024, maxRestoreBytes / 4)));
         this.commandNames = commandNames;
         this.targetRdbVersion = targetRdbVersion;
         this.queue = queue;
@@ -139,8 +144,16 @@ final class ReplicationSource implements AutoCloseable {
             } else if (event instanceof DumpKeyValuePair kv) {
                 rdbKeys.incrementAndGet();
                 stats.rdbKeyRead(kv.getValue().length);
-                queue.put(new ReplicationEvent.KeyDump((int) kv.getDb().getDbNumber(), kv.getKey(), kv.getValue(),
-                        expireAt(kv)));
+                int keyDb = (int) kv.getDb().getDbNumber();
+                List<ReplicationEvent.Command> pieces = kv.getValue().length > maxRestoreBytes
+                        ? splitter.split(keyDb, functions.parse(kv), expireAt(kv)) : List.of();
+                if (pieces.isEmpty()) {
+                    queue.put(new ReplicationEvent.KeyDump(keyDb, kv.getKey(), kv.getValue(), expireAt(kv)));
+                } else {
+                    for (ReplicationEvent.Command piece : pieces) {
+                        queue.put(piece);
+                    }
+                }
             } else if (event instanceof Function function) {
                 queue.put(new ReplicationEvent.FunctionLibrary(function.getCode()));
             } else if (event instanceof DumpFunction dumped) {

@@ -58,7 +58,9 @@ public final class SyncStats {
     void applied(long bytes, long endOffset) {
         commandsApplied.incrementAndGet();
         bytesApplied.addAndGet(bytes);
-        appliedOffset.set(endOffset);
+        if (endOffset >= 0) { // pieces of a split full-sync value have no offset of their own
+            appliedOffset.set(endOffset);
+        }
     }
 
     void skipped(long endOffset) {

@@ -58,7 +58,8 @@ public final class SyncWorker implements AutoCloseable {
         sourceClient = RedisClient.create(sourceUri());
         sourceConnection = sourceClient.connect();
         catalog = CommandCatalog.fromCommandReply(sourceConnection.sync().command());
-        source = new ReplicationSource(spec.source(), catalog.names(), writer.rdbVersion(), queue, stats, replid, appliedOffset);
+        source = new ReplicationSource(spec.source(), catalog.names(), writer.rdbVersion(), queue, stats, replid,
+                appliedOffset, spec.options().maxRestoreBytes());
         running = true;
         applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());
         applier.start();

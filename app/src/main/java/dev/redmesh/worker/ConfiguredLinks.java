@@ -49,7 +49,7 @@ public class ConfiguredLinks implements SmartLifecycle {
     @Override
     public void start() {
         SyncOptions options = new SyncOptions(properties.memoryBudget().toBytes(), properties.batchSize(),
-                properties.targetTimeout(), properties.propagateFlush());
+                properties.targetTimeout(), properties.propagateFlush(), properties.maxRestoreSize().toBytes());
         for (WorkerProperties.Link link : properties.links()) {
             SyncWorker worker = new SyncWorker(new SyncWorker.Spec(link.id(), endpoint(link.source()),
                     endpoint(link.target()), new KeyFilter(link.include(), link.exclude()), options),

@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize      commands per pipelined round trip to a target
  * @param targetTimeout  how long a batch may go unanswered before it is logged (it is never resent)
  * @param propagateFlush send FLUSHALL/FLUSHDB on to targets
+ * @param maxRestoreSize a full-sync value larger than this is written as several commands, not one RESTORE
  */
 @Validated
 @ConfigurationProperties("redmesh.worker")
@@ -29,6 +30,7 @@ public record WorkerProperties(
         @Min(1) @DefaultValue("1000") int batchSize,
         @NotNull @DefaultValue("10s") java.time.Duration targetTimeout,
         @DefaultValue("false") boolean propagateFlush,
+        @NotNull @DefaultValue("64MB") DataSize maxRestoreSize,
         @Valid @DefaultValue List<Link> links) {
 
     /** One configured link: writes of {@code source} (one shard master) carried to {@code target}. */

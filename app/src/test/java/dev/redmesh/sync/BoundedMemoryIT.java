@@ -33,7 +33,7 @@ class BoundedMemoryIT {
             RedisClient targetClient = RedisClient.create(target.uri());
             try {
                 RedisCommands<String, String> src = client.connect().sync();
-                SyncOptions options = new SyncOptions(BUDGET, 1000, Duration.ofSeconds(2), false);
+                SyncOptions options = new SyncOptions(BUDGET, 1000, Duration.ofSeconds(2), false, SyncOptions.DEFAULT_MAX_RESTORE_BYTES);
                 SyncWorker worker = new SyncWorker(new SyncWorker.Spec("bounded",
                         new RedisEndpoint(List.of(source.address()), false, null, null, false),
                         new RedisEndpoint(List.of(target.address()), false, null, null, false),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -164,6 +165,36 @@ class OneWaySyncIT {
             assertThat(worker.stats().fullSyncs()).isEqualTo(1);
             assertThat(worker.stats().applyErrors()).isZero();
         }
+    }
+
+    @Test
+    void valuesAboveTheRestoreLimitArriveAsSeveralCommands() throws Exception {
+        RedisNode source = closeLater(start(RedisBinary.forVersion("7")));
+        RedisNode target = closeLater(start(RedisBinary.forVersion("7")));
+        RedisCommands<String, String> src = connect(source, 0);
+        Workload.preload(src, "pre:", 100);      // big collections of 10k elements, well above 16 KB
+        StringBuilder blob = new StringBuilder();
+        java.util.Random random = new java.util.Random(42);
+        while (blob.length() < 300_000) {
+            blob.append(Long.toHexString(random.nextLong())); // incompressible, so the RDB payload stays large
+        }
+        src.set("pre:blob", blob.toString());
+        src.pexpire("pre:list:big", 600_000);
+        SyncWorker worker = closeLater(new SyncWorker(new SyncWorker.Spec("split",
+                new RedisEndpoint(List.of(source.address()), false, null, null, false),
+                new RedisEndpoint(List.of(target.address()), false, null, null, false),
+                KeyFilter.everything(), SyncOptions.defaults().withMaxRestoreBytes(16 * 1024)), e -> { }));
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+
+        awaitEqual("equal", List.of(src), List.of(connect(target, 0)));
+        Map<String, String> calls = target.info("commandstats");
+        for (String command : List.of("rpush", "sadd", "zadd", "hset", "append")) {
+            assertThat(calls.get("cmdstat_" + command)).as(command).isNotNull();
+            assertThat(Long.parseLong(calls.get("cmdstat_" + command).split("[=,]")[1])).as(command + " calls").isGreaterThan(1);
+        }
+        assertThat(Long.parseLong(calls.get("cmdstat_restore").split("[=,]")[1]))
+                .as("small keys and the stream are still restored").isGreaterThan(100);
     }
 
     @Test
