@@ -44,6 +44,7 @@ final class ReplicationSource implements AutoCloseable {
     private final Configuration configuration = Configuration.defaultSetting();
     private final AtomicReference<Replicator> current = new AtomicReference<>();
     private final AtomicLong rdbKeys = new AtomicLong();
+    private final java.util.Set<Integer> dbsCounted = new java.util.HashSet<>();
     private DefaultDumpValueParser functions;
     private final long maxRestoreBytes;
     private final LargeValueSplitter splitter;
@@ -139,12 +140,16 @@ final class ReplicationSource implements AutoCloseable {
         try {
             if (event instanceof PreRdbSyncEvent) {
                 rdbKeys.set(0);
+                dbsCounted.clear();
                 stats.fullSyncStarted();
                 queue.put(new ReplicationEvent.FullSyncStarted(configuration.getReplId(), configuration.getReplOffset()));
             } else if (event instanceof DumpKeyValuePair kv) {
                 rdbKeys.incrementAndGet();
                 stats.rdbKeyRead(kv.getValue().length);
                 int keyDb = (int) kv.getDb().getDbNumber();
+                if (dbsCounted.add(keyDb) && kv.getDb().getDbsize() != null) {
+                    stats.rdbKeysExpected(kv.getDb().getDbsize()); // RESIZEDB: how many keys this database holds
+                }
                 List<ReplicationEvent.Command> pieces = kv.getValue().length > maxRestoreBytes
                         ? splitter.split(keyDb, functions.parse(kv), expireAt(kv)) : List.of();
                 if (pieces.isEmpty()) {

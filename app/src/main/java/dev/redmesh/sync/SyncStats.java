@@ -13,6 +13,7 @@ public final class SyncStats {
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong rdbKeysRead = new AtomicLong();
     private final AtomicLong rdbBytesRead = new AtomicLong();
+    private final AtomicLong rdbKeysTotal = new AtomicLong();
     private final AtomicLong keysRestored = new AtomicLong();
     private final AtomicLong commandsApplied = new AtomicLong();
     private final AtomicLong commandsSkipped = new AtomicLong();
@@ -34,6 +35,7 @@ public final class SyncStats {
         fullSyncs.incrementAndGet();
         rdbKeysRead.set(0);
         rdbBytesRead.set(0);
+        rdbKeysTotal.set(0);
         phase.set(Phase.FULL_SYNC);
     }
 
@@ -48,6 +50,10 @@ public final class SyncStats {
     void rdbKeyRead(long bytes) {
         rdbKeysRead.incrementAndGet();
         rdbBytesRead.addAndGet(bytes);
+    }
+
+    void rdbKeysExpected(long keys) {
+        rdbKeysTotal.addAndGet(keys);
     }
 
     void restored(long bytes) {
@@ -94,6 +100,11 @@ public final class SyncStats {
 
     public long rdbBytesRead() {
         return rdbBytesRead.get();
+    }
+
+    /** Keys the RDB announces (RESIZEDB), so progress reads "loaded of total"; 0 when not announced. */
+    public long rdbKeysTotal() {
+        return rdbKeysTotal.get();
     }
 
     public long keysRestored() {

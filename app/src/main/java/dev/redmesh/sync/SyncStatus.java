@@ -6,7 +6,7 @@ package dev.redmesh.sync;
  * @param lagBytes source offset not yet applied; -1 when unknown
  */
 public record SyncStatus(String link, SyncStats.Phase phase, String replid, long appliedOffset, long sourceOffset,
-                         long lagBytes, long fullSyncs, long rdbKeysRead, long keysRestored, long commandsApplied,
+                         long lagBytes, long fullSyncs, long rdbKeysTotal, long rdbKeysRead, long keysRestored, long commandsApplied,
                          long commandsSkipped, long applyErrors, long bytesApplied, long queueBytes,
                          long queueHighWaterBytes) {
 }

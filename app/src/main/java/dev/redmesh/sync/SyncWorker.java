@@ -83,7 +83,7 @@ public final class SyncWorker implements AutoCloseable {
         long applied = stats.appliedOffset();
         return new SyncStatus(spec.link(), stats.phase(), source.replid(), applied, sourceOffset,
                 sourceOffset < 0 || applied < 0 ? -1 : Math.max(0, sourceOffset - applied), stats.fullSyncs(),
-                stats.rdbKeysRead(), stats.keysRestored(), stats.commandsApplied(), stats.commandsSkipped(),
+                stats.rdbKeysTotal(), stats.rdbKeysRead(), stats.keysRestored(), stats.commandsApplied(), stats.commandsSkipped(),
                 stats.applyErrors(), stats.bytesApplied(), queue.bytes(), queue.highWaterBytes());
     }
 

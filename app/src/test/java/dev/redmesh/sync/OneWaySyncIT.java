@@ -113,6 +113,7 @@ class OneWaySyncIT {
         assertThat(connect(target, 0).get("live:counter")).isEqualTo(Long.toString(writer.rounds()));
         assertThat(worker.stats().fullSyncs()).isEqualTo(1);
         assertThat(worker.stats().keysRestored()).isGreaterThan(20_000);
+        assertThat(worker.stats().rdbKeysTotal()).as("progress knows the total").isEqualTo(worker.stats().rdbKeysRead());
         assertThat(worker.stats().applyErrors()).isZero();
     }
 
@@ -195,6 +196,37 @@ class OneWaySyncIT {
         }
         assertThat(Long.parseLong(calls.get("cmdstat_restore").split("[=,]")[1]))
                 .as("small keys and the stream are still restored").isGreaterThan(100);
+    }
+
+    @Test
+    void disklessFullSyncFromAnAclUserWithPasswordIntoAPasswordProtectedTarget() throws Exception {
+        RedisBinary binary = RedisBinary.forVersion("7");
+        RedisNode source = closeLater(RedisNode.start(binary, "repl-diskless-sync yes", "repl-diskless-sync-delay 0"));
+        RedisNode target = closeLater(RedisNode.start(binary, "requirepass target-secret"));
+        source.call(c -> c.aclSetuser("syncer", io.lettuce.core.AclSetuserArgs.Builder.on()
+                .addPassword("syncer-secret").allCommands().allKeys().allChannels()));
+        source.call(c -> c.aclSetuser("default", io.lettuce.core.AclSetuserArgs.Builder.off()));
+        RedisClient admin = RedisClient.create(io.lettuce.core.RedisURI.builder().withHost(source.host())
+                .withPort(source.port()).withAuthentication("syncer", "syncer-secret".toCharArray()).build());
+        closeLater(admin::shutdown);
+        RedisCommands<String, String> src = admin.connect().sync();
+        Workload.preload(src, "pre:", 1_000);
+
+        SyncWorker worker = closeLater(new SyncWorker(new SyncWorker.Spec("secured",
+                new RedisEndpoint(List.of(source.address()), false, "syncer", "syncer-secret", false),
+                new RedisEndpoint(List.of(target.address()), false, null, "target-secret", false),
+                KeyFilter.everything(), SyncOptions.defaults()), e -> { }));
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+        src.incrby("live:counter", 7);
+        awaitStreamingAndCaughtUp(worker);
+
+        RedisCommands<String, String> t = connect(target, 0);
+        awaitEqual("equal", List.of(src), List.of(t));
+        assertThat(src.info("replication")).as("followed as a replica").contains("slave0:");
+        assertThat(src.info("stats")).as("the full sync went over the socket, no RDB file")
+                .containsPattern("sync_full:1\\b");
+        assertThat(src.info("persistence")).contains("rdb_saves:0");
     }
 
     @Test
