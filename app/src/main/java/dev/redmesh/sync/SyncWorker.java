@@ -252,16 +252,8 @@ public final class SyncWorker implements AutoCloseable {
     }
 
     private RedisURI sourceUri() {
-        RedisEndpoint s = spec.source();
-        RedisURI.Builder uri = RedisURI.builder().withHost(s.host()).withPort(s.port()).withSsl(s.tls());
-        if (s.password() != null) {
-            if (s.username() != null) {
-                uri.withAuthentication(s.username(), s.password().toCharArray());
-            } else {
-                uri.withPassword(s.password().toCharArray());
-            }
-        }
-        return uri.build();
+        RedisEndpoint source = spec.source();
+        return RedisUris.of(source.host(), source.port(), source.username(), source.password(), source.tls(), null);
     }
 
     private static byte[] bytes(Object value) {

@@ -273,18 +273,9 @@ final class TargetWriter implements AutoCloseable {
     }
 
     private RedisURI uri(String seed) {
-        RedisURI.Builder uri = RedisURI.builder()
-                .withHost(seed.substring(0, seed.lastIndexOf(':')).replace("[", "").replace("]", ""))
-                .withPort(Integer.parseInt(seed.substring(seed.lastIndexOf(':') + 1)))
-                .withSsl(endpoint.tls()).withTimeout(timeout);
-        if (endpoint.password() != null) {
-            if (endpoint.username() != null) {
-                uri.withAuthentication(endpoint.username(), endpoint.password().toCharArray());
-            } else {
-                uri.withPassword(endpoint.password().toCharArray());
-            }
-        }
-        return uri.build();
+        return RedisUris.of(seed.substring(0, seed.lastIndexOf(':')).replace("[", "").replace("]", ""),
+                Integer.parseInt(seed.substring(seed.lastIndexOf(':') + 1)), endpoint.username(), endpoint.password(),
+                endpoint.tls(), timeout);
     }
 
     @Override

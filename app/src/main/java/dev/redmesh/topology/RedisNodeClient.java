@@ -22,6 +22,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 
 import dev.redmesh.localredis.RedisVersion;
+import dev.redmesh.sync.RedisUris;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -120,19 +121,8 @@ public class RedisNodeClient implements DisposableBean {
     }
 
     private RedisURI uri(NodeTarget target) {
-        RedisURI.Builder uri = RedisURI.builder()
-                .withHost(target.address().host())
-                .withPort(target.address().port())
-                .withSsl(target.tls())
-                .withTimeout(properties.nodeTimeout());
-        if (target.password() != null) {
-            if (target.username() != null) {
-                uri.withAuthentication(target.username(), target.password().toCharArray());
-            } else {
-                uri.withPassword(target.password().toCharArray());
-            }
-        }
-        return uri.build();
+        return RedisUris.of(target.address().host(), target.address().port(), target.username(), target.password(),
+                target.tls(), properties.nodeTimeout());
     }
 
     @Override

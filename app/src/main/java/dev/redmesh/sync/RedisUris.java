@@ -1,0 +1,27 @@
+package dev.redmesh.sync;
+
+import java.time.Duration;
+
+import io.lettuce.core.RedisURI;
+
+/** One way to turn an address and credentials into a Lettuce URI: password alone, or ACL user and password. */
+public final class RedisUris {
+
+    private RedisUris() {
+    }
+
+    public static RedisURI of(String host, int port, String username, String password, boolean tls, Duration timeout) {
+        RedisURI.Builder uri = RedisURI.builder().withHost(host).withPort(port).withSsl(tls);
+        if (timeout != null) {
+            uri.withTimeout(timeout);
+        }
+        if (password != null) {
+            if (username != null) {
+                uri.withAuthentication(username, password.toCharArray());
+            } else {
+                uri.withPassword(password.toCharArray());
+            }
+        }
+        return uri.build();
+    }
+}
