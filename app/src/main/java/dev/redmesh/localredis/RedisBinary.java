@@ -34,14 +34,19 @@ public final class RedisBinary {
         this.origin = origin;
     }
 
-    /** The redis-server to use by default: {@value #ENVIRONMENT_VARIABLE}, else PATH, else the shipped one. */
+    /** The redis-server to use by default: {@value #ENVIRONMENT_VARIABLE}, else PATH, else the shipped 7.0. */
     public static RedisBinary locate() {
         return locate(System.getenv());
     }
 
-    /** The binary the embedded-redis jar ships (Redis 6.2), whatever the machine has installed. */
+    /** The Redis 6.2 a Maven artifact ships, whatever the machine has installed. */
     public static RedisBinary shipped() {
-        return new RedisBinary(ShippedRedisBinary.path(), "shipped in the embedded-redis jar");
+        return new RedisBinary(ShippedRedisBinary.path(), "shipped in com.github.codemonstur:embedded-redis");
+    }
+
+    /** The Redis 7.0 a Maven artifact ships, whatever the machine has installed. */
+    public static RedisBinary shipped70() {
+        return new RedisBinary(ShippedRedisBinary.path70(), "shipped in org.signal:embedded-redis");
     }
 
     /**
@@ -53,12 +58,13 @@ public final class RedisBinary {
     }
 
     static RedisBinary locate(Map<String, String> environment) {
-        return installed(environment).orElseGet(RedisBinary::shipped);
+        return installed(environment).orElseGet(RedisBinary::shipped70);
     }
 
     static RedisBinary forVersion(String wanted, Map<String, String> environment) {
         List<RedisBinary> candidates = new ArrayList<>();
         installed(environment).ifPresent(candidates::add);
+        candidates.add(shipped70());
         candidates.add(shipped());
         for (RedisBinary candidate : candidates) {
             if (candidate.version().matches(wanted)) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,13 +22,35 @@ final class ShippedRedisBinary {
     private ShippedRedisBinary() {
     }
 
-    /** Lazily initialised so the copy happens at most once per JVM, and only when asked for. */
+    /** Lazily initialised so each copy happens at most once per JVM, and only when asked for. */
     private static final class Extracted {
-        static final Path PATH = extract(resourceName(System.getProperty("os.name"), System.getProperty("os.arch")));
+        static final Path REDIS_6_2 = extract(resourceName(System.getProperty("os.name"), System.getProperty("os.arch")));
     }
 
+    private static final class Extracted70 {
+        static final Path REDIS_7_0 = extract(resourceName70(System.getProperty("os.name"), System.getProperty("os.arch")));
+    }
+
+    /** Redis 6.2 from com.github.codemonstur:embedded-redis. */
     static Path path() {
-        return Extracted.PATH;
+        return Extracted.REDIS_6_2;
+    }
+
+    /** Redis 7.0.15 from org.signal:embedded-redis (statically linked, so it runs without OpenSSL installed). */
+    static Path path70() {
+        return Extracted70.REDIS_7_0;
+    }
+
+    static String resourceName70(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
+        String platform = (os.contains("mac") ? "darwin" : os.contains("linux") ? "linux" : null) + "-"
+                + (arch.equals("amd64") || arch.equals("x86_64") ? "amd64" : arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : arch);
+        if (!List.of("linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64").contains(platform)) {
+            throw new IllegalStateException("no shipped redis-server 7.0 for " + osName + "/" + osArch
+                    + "; install redis-server or set " + RedisBinary.ENVIRONMENT_VARIABLE);
+        }
+        return "redis-server-7.0.15-" + platform;
     }
 
     /** The binaries embedded-redis 1.4.4 ships, by platform; the linux-amd64 one reports 6.2.11. */

@@ -65,12 +65,20 @@ class RedisBinaryTest {
     }
 
     @Test
-    void fallsBackToTheShippedRedis62WhenNothingIsInstalled() {
+    void fallsBackToTheShippedRedis70WhenNothingIsInstalled() {
         RedisBinary binary = RedisBinary.locate(Map.of("PATH", temp.toString()));
 
-        assertThat(binary.path()).isEqualTo(RedisBinary.shipped().path());
+        assertThat(binary.path()).isEqualTo(RedisBinary.shipped70().path());
         assertThat(Files.isExecutable(binary.path())).isTrue();
-        assertThat(binary.version().matches("6.2")).isTrue();
+        assertThat(binary.version().matches("7.0")).isTrue();
+    }
+
+    @Test
+    void bothVersionsAreAvailableFromMavenArtifactsAlone() {
+        Map<String, String> nothingInstalled = Map.of("PATH", temp.toString());
+
+        assertThat(RedisBinary.forVersion("7", nothingInstalled).version().matches("7.0")).isTrue();
+        assertThat(RedisBinary.forVersion("6.2", nothingInstalled).version().matches("6.2")).isTrue();
     }
 
     @Test
