@@ -102,7 +102,8 @@ final class RedisProcess {
         ExitCleanup.forget(process);
         String log = logTail();
         String message = binary.path() + " on port " + port + " " + reason + "; log tail:\n" + log;
-        if (log.contains("Address already in use")) {
+        // glibc says "Address already in use", the statically linked (musl) build "Address in use"
+        if (log.contains("Address already in use") || log.contains("Address in use")) {
             throw new PortTakenException(message);
         }
         throw new IllegalStateException(message);

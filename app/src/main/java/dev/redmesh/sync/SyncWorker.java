@@ -81,10 +81,32 @@ public final class SyncWorker implements AutoCloseable {
             // source unreachable: lag unknown
         }
         long applied = stats.appliedOffset();
+        Rates rates = rates();
         return new SyncStatus(spec.link(), stats.phase(), source.replid(), applied, sourceOffset,
-                sourceOffset < 0 || applied < 0 ? -1 : Math.max(0, sourceOffset - applied), stats.fullSyncs(),
+                sourceOffset < 0 || applied < 0 ? -1 : Math.max(0, sourceOffset - applied),
+                rates.opsPerSec(), rates.bytesPerSec(), stats.fullSyncs(),
                 stats.rdbKeysTotal(), stats.rdbKeysRead(), stats.keysRestored(), stats.commandsApplied(), stats.commandsSkipped(),
                 stats.applyErrors(), stats.bytesApplied(), queue.bytes(), queue.highWaterBytes());
+    }
+
+    private record Rates(double opsPerSec, double bytesPerSec) {
+    }
+
+    /** Counters at the last sample, to turn totals into rates; sampled at most once a second. */
+    private long[] lastSample = {System.nanoTime(), 0, 0};
+    private Rates lastRates = new Rates(0, 0);
+
+    private synchronized Rates rates() {
+        long now = System.nanoTime();
+        double seconds = (now - lastSample[0]) / 1e9;
+        if (seconds < 1) {
+            return lastRates; // metric scrapes and API calls in quick succession see the same rates
+        }
+        long ops = stats.commandsApplied() + stats.keysRestored();
+        long bytes = stats.bytesApplied();
+        lastRates = new Rates((ops - lastSample[1]) / seconds, (bytes - lastSample[2]) / seconds);
+        lastSample = new long[] {now, ops, bytes};
+        return lastRates;
     }
 
     private void applyLoop() {

@@ -45,6 +45,11 @@ class WorkerRoleIT {
             Eventually.await("write carried", Duration.ofSeconds(5), () -> "5".equals(target.call(c -> c.get("counter"))));
             String before = target.call(c -> c.get("before"));
             assertThat(before).isEqualTo("1");
+            for (int i = 0; i < 2000; i++) {
+                source.call(c -> c.incr("burst"));
+            }
+            Eventually.await("a rate is reported", Duration.ofSeconds(5),
+                    () -> api.get("/api/v1/worker/links").json().path(0).path("opsPerSec").asDouble() > 0);
             Eventually.await("lag 0", Duration.ofSeconds(5),
                     () -> api.get("/api/v1/worker/links").json().path(0).path("lagBytes").asLong() == 0);
             assertThat(api.get("/actuator/prometheus").body())
