@@ -33,5 +33,10 @@ public @interface AppIT {
         Api api(Environment environment) {
             return new Api(() -> environment.getRequiredProperty("local.server.port", Integer.class));
         }
+
+        @Bean
+        PublishedEvents publishedEvents() {
+            return new PublishedEvents();
+        }
     }
 }

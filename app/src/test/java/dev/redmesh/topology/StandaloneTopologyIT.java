@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.redmesh.localredis.LocalReplicationGroup;
@@ -27,6 +28,8 @@ class StandaloneTopologyIT {
 
     @Autowired
     Api api;
+    @Autowired
+    dev.redmesh.testing.PublishedEvents published;
 
     @BeforeEach
     void region() {
@@ -93,6 +96,7 @@ class StandaloneTopologyIT {
 
     @Test
     void promotionWithReplicasRepointedIsOneRoleChange() throws InterruptedException {
+        int publishedBefore = published.roleChanges("orders-eu").size();
         LocalReplicationGroup group = redis.replicationGroup(2);
         RedisNode oldMaster = group.master();
         RedisNode promoted = group.replicas().get(0);
@@ -115,6 +119,12 @@ class StandaloneTopologyIT {
         assertThat(details.path("detectedBy").asString()).isEqualTo("INFO replication");
         assertThat(details.path("shard").asString()).isEqualTo("0");
         assertThat(detected).isLessThan(Duration.ofSeconds(3));
+        List<RoleChangeEvent> publishedNow = published.roleChanges("orders-eu");
+        assertThat(publishedNow).as("published inside the app for the fleet coordinator").hasSize(publishedBefore + 1);
+        RoleChangeEvent event = publishedNow.get(publishedNow.size() - 1);
+        assertThat(event.previousMaster()).isEqualTo(oldMaster.address());
+        assertThat(event.newMaster()).isEqualTo(promoted.address());
+        assertThat(event.region()).isEqualTo("eu-west-1");
         assertThat(api.get("/actuator/prometheus").body())
                 .containsPattern("redmesh_topology_role_changes_total\\{cluster=\"orders-eu\",region=\"eu-west-1\"} 1.0");
     }
