@@ -66,6 +66,17 @@ public class ClusterService {
         return region == null ? clusters.findAllByOrderByNameAsc() : clusters.findByRegionOrderByNameAsc(region);
     }
 
+    /** Clusters that are in some mesh, by name. */
+    @Transactional(readOnly = true)
+    public List<Cluster> inAnyMesh() {
+        return clusters.findByMeshIsNotNullOrderByNameAsc();
+    }
+
+    @Transactional(readOnly = true)
+    public List<Cluster> inMesh(String mesh) {
+        return clusters.findByMeshOrderByNameAsc(mesh);
+    }
+
     @Transactional(readOnly = true)
     public Cluster get(String name) {
         return clusters.findById(name).orElseThrow(() -> ApiException.notFound("cluster", name));

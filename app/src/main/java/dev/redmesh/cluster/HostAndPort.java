@@ -50,6 +50,11 @@ public record HostAndPort(String host, int port) {
         return Optional.of(new HostAndPort(host, Integer.parseInt(portText)));
     }
 
+    /** Parses an address already known to be valid (stored or discovered), or empty if it is not one. */
+    public static Optional<HostAndPort> parse(String value) {
+        return parse(value, new StringBuilder());
+    }
+
     @Override
     public String toString() {
         return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;

@@ -36,6 +36,12 @@ public class LinkService {
         return links.search(source, target);
     }
 
+    /** The links a mesh created (explicit links between its members are not among them). */
+    @Transactional(readOnly = true)
+    public List<ReplicationLink> ofMesh(String mesh) {
+        return links.findByMeshOrderById(mesh);
+    }
+
     @Transactional(readOnly = true)
     public ReplicationLink get(String id) {
         return links.findById(id).orElseThrow(() -> ApiException.notFound("link", id));

@@ -43,6 +43,13 @@ public record RedisVersion(int major, int minor, int patch) implements Comparabl
         return parse(matcher.group(1));
     }
 
+    /** Reads {@code redis_version:} from the text of {@code INFO server}. */
+    public static RedisVersion fromInfo(String info) {
+        return info.lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+                .map(l -> parse(l.substring("redis_version:".length()).trim()))
+                .orElseThrow(() -> new IllegalArgumentException("no redis_version in INFO server"));
+    }
+
     /**
      * Whether this version lies within {@code wanted}, which names as many parts as it cares about:
      * "7" matches every 7.x.y, "6.2" every 6.2.y, "6.2.11" only itself.

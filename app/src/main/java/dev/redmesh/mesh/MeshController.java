@@ -39,10 +39,8 @@ class MeshController {
     @Operation(summary = "List meshes with their members and links")
     List<MeshResponse> list() {
         Map<String, List<String>> members = new TreeMap<>();
-        for (Cluster cluster : clusters.list(null)) {
-            if (cluster.getMesh() != null) {
-                members.computeIfAbsent(cluster.getMesh(), m -> new ArrayList<>()).add(cluster.getName());
-            }
+        for (Cluster cluster : clusters.inAnyMesh()) {
+            members.computeIfAbsent(cluster.getMesh(), m -> new ArrayList<>()).add(cluster.getName());
         }
         return members.entrySet().stream().map(e -> describe(e.getKey(), e.getValue())).toList();
     }
@@ -50,8 +48,7 @@ class MeshController {
     @GetMapping("/{name}")
     @Operation(summary = "Read one mesh; 404 when no cluster names it")
     MeshResponse get(@PathVariable String name) {
-        List<String> members = clusters.list(null).stream()
-                .filter(c -> name.equals(c.getMesh())).map(Cluster::getName).toList();
+        List<String> members = clusters.inMesh(name).stream().map(Cluster::getName).toList();
         if (members.isEmpty()) {
             throw ApiException.notFound("mesh", name);
         }
@@ -59,8 +56,7 @@ class MeshController {
     }
 
     private MeshResponse describe(String mesh, List<String> members) {
-        List<String> ids = links.search(null, null).stream()
-                .filter(l -> mesh.equals(l.getMesh())).map(ReplicationLink::getId).toList();
+        List<String> ids = links.ofMesh(mesh).stream().map(ReplicationLink::getId).toList();
         return new MeshResponse(mesh, members, ids);
     }
 }

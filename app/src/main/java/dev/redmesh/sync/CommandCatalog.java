@@ -1,7 +1,6 @@
 package dev.redmesh.sync;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,17 +18,11 @@ public final class CommandCatalog {
     /** @param lastKey negative counts from the end, as Redis reports it */
     public record Spec(String name, Set<String> flags, int firstKey, int lastKey, int step) {
 
-        /** Positions (1-based, as in the full command) of the keys among {@code argc} arguments plus the name. */
-        List<Integer> keyPositions(int argc) {
-            List<Integer> positions = new ArrayList<>();
-            if (firstKey <= 0 || step <= 0) {
-                return positions;
-            }
+        /** Index in the arguments (after the name) of the first key among {@code args}, or -1 for none. */
+        int firstKeyIndex(int args) {
+            int argc = args + 1; // positions count the name
             int last = lastKey < 0 ? argc + lastKey : lastKey;
-            for (int i = firstKey; i <= last && i < argc; i += step) {
-                positions.add(i);
-            }
-            return positions;
+            return firstKey > 0 && step > 0 && firstKey <= last && firstKey < argc ? firstKey - 1 : -1;
         }
     }
 
@@ -57,21 +50,14 @@ public final class CommandCatalog {
         return specs.keySet();
     }
 
-    public Spec spec(String upperCaseName) {
-        return specs.get(upperCaseName);
-    }
-
-    /** The keys of one stream command, by the source's own key positions. */
-    public List<byte[]> keys(ReplicationEvent.Command command) {
+    /**
+     * Where the first key of a stream command sits among its arguments, by the source's own key
+     * specs; -1 for commands without keys or unknown to the source. Filters test this key and
+     * Redis Cluster targets route by it.
+     */
+    public int firstKeyIndex(ReplicationEvent.Command command) {
         Spec spec = specs.get(command.name());
-        if (spec == null) {
-            return List.of();
-        }
-        List<byte[]> keys = new ArrayList<>();
-        for (int position : spec.keyPositions(command.args().length + 1)) {
-            keys.add(command.args()[position - 1]);
-        }
-        return keys;
+        return spec == null ? -1 : spec.firstKeyIndex(command.args().length);
     }
 
     private static String text(Object value) {

@@ -11,12 +11,19 @@ import java.util.List;
 public record RedisEndpoint(List<String> seeds, boolean cluster, String username, String password, boolean tls) {
 
     public String host() {
-        String seed = seeds.get(0);
-        return seed.substring(0, seed.lastIndexOf(':')).replace("[", "").replace("]", "");
+        return hostOf(seeds.get(0));
     }
 
     public int port() {
-        String seed = seeds.get(0);
+        return portOf(seeds.get(0));
+    }
+
+    /** The host of a {@code host:port} or {@code [ipv6]:port} seed. */
+    static String hostOf(String seed) {
+        return seed.substring(0, seed.lastIndexOf(':')).replace("[", "").replace("]", "");
+    }
+
+    static int portOf(String seed) {
         return Integer.parseInt(seed.substring(seed.lastIndexOf(':') + 1));
     }
 

@@ -90,11 +90,6 @@ final class ReplicationSource implements AutoCloseable {
         return configuration.getReplId();
     }
 
-    /** The offset read so far (everything before it is in the queue or applied). */
-    long readOffset() {
-        return configuration.getReplOffset();
-    }
-
     private void run() {
         long backoff = 100;
         while (!closed) {
@@ -180,12 +175,12 @@ final class ReplicationSource implements AutoCloseable {
     private void onCommand(DefaultCommand command) throws InterruptedException {
         long end = command.getContext() != null && command.getContext().getOffsets() != null
                 ? command.getContext().getOffsets().getV2() : configuration.getReplOffset();
-        String name = new String(command.getCommand(), java.nio.charset.StandardCharsets.US_ASCII);
-        if (name.equalsIgnoreCase("SELECT")) {
+        ReplicationEvent.Command parsed = ReplicationEvent.Command.of(db, command.getCommand(), command.getArgs(), end);
+        if (parsed.name().equals("SELECT")) {
             db = Integer.parseInt(new String(command.getArgs()[0], java.nio.charset.StandardCharsets.US_ASCII));
             return;
         }
-        queue.put(ReplicationEvent.Command.of(db, command.getCommand(), command.getArgs(), end));
+        queue.put(parsed);
     }
 
     private static long expireAt(DumpKeyValuePair kv) {

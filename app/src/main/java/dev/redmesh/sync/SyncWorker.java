@@ -72,21 +72,37 @@ public final class SyncWorker implements AutoCloseable {
     }
 
     public SyncStatus status() {
-        long sourceOffset = -1;
-        try {
-            String info = sourceConnection.sync().info("replication");
-            sourceOffset = info.lines().filter(l -> l.startsWith("master_repl_offset:")).findFirst()
-                    .map(l -> Long.parseLong(l.substring("master_repl_offset:".length()).trim())).orElse(-1L);
-        } catch (RuntimeException e) {
-            // source unreachable: lag unknown
-        }
+        long sourceOffset = sourceOffset();
         long applied = stats.appliedOffset();
         Rates rates = rates();
         return new SyncStatus(spec.link(), stats.phase(), source.replid(), applied, sourceOffset,
-                sourceOffset < 0 || applied < 0 ? -1 : Math.max(0, sourceOffset - applied),
-                rates.opsPerSec(), rates.bytesPerSec(), stats.fullSyncs(),
+                lag(sourceOffset, applied), rates.opsPerSec(), rates.bytesPerSec(), stats.fullSyncs(),
                 stats.rdbKeysTotal(), stats.rdbKeysRead(), stats.keysRestored(), stats.commandsApplied(), stats.commandsSkipped(),
                 stats.applyErrors(), stats.bytesApplied(), queue.bytes(), queue.highWaterBytes());
+    }
+
+    /** Source offset not yet applied (one {@code INFO} to the source); -1 when unknown. */
+    public long lagBytes() {
+        return lag(sourceOffset(), stats.appliedOffset());
+    }
+
+    /** Bytes waiting between reading the source and writing the target; no I/O. */
+    public long queueBytes() {
+        return queue.bytes();
+    }
+
+    private static long lag(long sourceOffset, long applied) {
+        return sourceOffset < 0 || applied < 0 ? -1 : Math.max(0, sourceOffset - applied);
+    }
+
+    private long sourceOffset() {
+        try {
+            String info = sourceConnection.sync().info("replication");
+            return info.lines().filter(l -> l.startsWith("master_repl_offset:")).findFirst()
+                    .map(l -> Long.parseLong(l.substring("master_repl_offset:".length()).trim())).orElse(-1L);
+        } catch (RuntimeException e) {
+            return -1; // source unreachable: lag unknown
+        }
     }
 
     private record Rates(double opsPerSec, double bytesPerSec) {
@@ -156,7 +172,7 @@ public final class SyncWorker implements AutoCloseable {
     }
 
     private void translateCommand(ReplicationEvent.Command command, List<TargetWriter.Op> ops,
-                                  List<ReplicationEvent.Command> applied) {
+                                  List<ReplicationEvent.Command> applied) throws InterruptedException {
         String name = command.name();
         if (NEVER_APPLIED.contains(name) || (TRANSACTION.contains(name) && spec.target().cluster())) {
             stats.skipped(command.endOffset());
@@ -170,32 +186,18 @@ public final class SyncWorker implements AutoCloseable {
         }
         if (name.equals("FUNCTION")) {
             // libraries live on every node; FUNCTION LOAD/DELETE/FLUSH have no key to route by
-            flushQuietly(ops, applied);
+            drain(ops, applied);
             writer.onEveryMaster(new RawCommand(command.rawName()), command.args());
             stats.applied(command.weight(), command.endOffset());
             return;
         }
-        List<byte[]> keys = catalog.keys(command);
-        if (!keys.isEmpty() && !spec.filter().travels(keys.get(0))) {
+        int keyIndex = catalog.firstKeyIndex(command);
+        if (keyIndex >= 0 && !spec.filter().travels(command.args()[keyIndex])) {
             stats.skipped(command.endOffset());
             return;
         }
-        int keyIndex = -1;
-        CommandCatalog.Spec commandSpec = catalog.spec(name);
-        if (!keys.isEmpty() && commandSpec != null) {
-            keyIndex = commandSpec.firstKey() - 1;
-        }
         ops.add(new TargetWriter.Op(command.db(), new RawCommand(command.rawName()), command.args(), keyIndex, command.weight()));
         applied.add(command);
-    }
-
-    private void flushQuietly(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) {
-        try {
-            drain(ops, applied);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while applying", e);
-        }
     }
 
     private TargetWriter.Op restore(ReplicationEvent.KeyDump dump) {

@@ -15,7 +15,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -69,7 +68,7 @@ final class TargetWriter implements AutoCloseable {
                     .timeoutOptions(NO_COMMAND_TIMEOUT).maxRedirects(5).validateClusterNodeMembership(false).build());
             this.cluster = clusterClient.connect(ByteArrayCodec.INSTANCE);
             this.cluster.setTimeout(timeout);
-            this.rdbVersion = rdbVersionOf(cluster.sync().info("server"));
+            this.rdbVersion = rdbVersionOf(RedisVersion.fromInfo(cluster.sync().info("server")));
             this.cluster.setAutoFlushCommands(false);
         } else {
             this.clusterClient = null;
@@ -78,7 +77,7 @@ final class TargetWriter implements AutoCloseable {
             this.client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
                     .timeoutOptions(NO_COMMAND_TIMEOUT).build());
             try (StatefulRedisConnection<String, String> probe = client.connect()) {
-                this.rdbVersion = rdbVersionOf(probe.sync().info("server"));
+                this.rdbVersion = rdbVersionOf(RedisVersion.fromInfo(probe.sync().info("server")));
             }
         }
     }
@@ -86,12 +85,6 @@ final class TargetWriter implements AutoCloseable {
     /** The RDB version the target understands, from its Redis version, for DUMP payloads made for it. */
     int rdbVersion() {
         return rdbVersion;
-    }
-
-    private static int rdbVersionOf(String info) {
-        String version = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElseThrow()
-                .substring("redis_version:".length()).trim();
-        return rdbVersionOf(RedisVersion.parse(version));
     }
 
     static int rdbVersionOf(RedisVersion version) {
@@ -139,6 +132,9 @@ final class TargetWriter implements AutoCloseable {
     private Pending sendToCluster(List<Op> ops) {
         List<CompletableFuture<Void>> replies = new ArrayList<>(ops.size());
         for (Op op : ops) {
+            if (op.db() != 0) {
+                throw new IllegalArgumentException("a Redis Cluster target has only database 0, not " + op.db());
+            }
             replies.add(cluster.async().dispatch(op.name(), new DiscardingOutput(), args(op)).toCompletableFuture());
         }
         cluster.flushCommands();
@@ -189,7 +185,6 @@ final class TargetWriter implements AutoCloseable {
         }
     }
 
-
     private Outcome await(List<CompletableFuture<Void>> replies) throws TimeoutException {
         CompletableFuture<Void> all = CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
         try {
@@ -218,16 +213,6 @@ final class TargetWriter implements AutoCloseable {
             }
         }
         return new Outcome(applied, errors);
-    }
-
-    private StatefulConnection<byte[], byte[]> connectionFor(int db) {
-        if (cluster != null) {
-            if (db != 0) {
-                throw new IllegalArgumentException("a Redis Cluster target has only database 0, not " + db);
-            }
-            return cluster;
-        }
-        return database(db);
     }
 
     private StatefulRedisConnection<byte[], byte[]> database(int db) {
@@ -273,9 +258,8 @@ final class TargetWriter implements AutoCloseable {
     }
 
     private RedisURI uri(String seed) {
-        return RedisUris.of(seed.substring(0, seed.lastIndexOf(':')).replace("[", "").replace("]", ""),
-                Integer.parseInt(seed.substring(seed.lastIndexOf(':') + 1)), endpoint.username(), endpoint.password(),
-                endpoint.tls(), timeout);
+        return RedisUris.of(RedisEndpoint.hostOf(seed), RedisEndpoint.portOf(seed), endpoint.username(),
+                endpoint.password(), endpoint.tls(), timeout);
     }
 
     @Override

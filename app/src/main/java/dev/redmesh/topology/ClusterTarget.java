@@ -12,7 +12,7 @@ public record ClusterTarget(String name, String region, ClusterMode mode, List<H
 
     public static ClusterTarget of(Cluster cluster) {
         List<HostAndPort> seeds = cluster.getSeeds().stream()
-                .map(seed -> HostAndPort.parse(seed, new StringBuilder()).orElseThrow()).toList();
+                .map(seed -> HostAndPort.parse(seed).orElseThrow()).toList();
         return new ClusterTarget(cluster.getName(), cluster.getRegion(), cluster.getMode(), seeds,
                 cluster.getUsername(), cluster.getPassword(), cluster.isTls(),
                 cluster.getElasticacheReplicationGroupId(), cluster.getElasticacheAwsRegion());

@@ -41,7 +41,7 @@ final class ClusterWatch {
         for (TopologyStore.ShardRow shard : shards) {
             writtenShards.put(shard.id(), shard);
             HostAndPort master = shard.master() == null ? null
-                    : HostAndPort.parse(shard.master(), new StringBuilder()).orElse(null);
+                    : HostAndPort.parse(shard.master()).orElse(null);
             trackers.put(shard.id(), new ShardMasterTracker(master, splitBrainPolls));
         }
         for (TopologyStore.NodeRow node : nodes) {
@@ -54,7 +54,7 @@ final class ClusterWatch {
     Set<HostAndPort> knownAddresses() {
         Set<HostAndPort> known = new LinkedHashSet<>();
         for (String address : written.keySet()) {
-            HostAndPort.parse(address, new StringBuilder()).ifPresent(known::add);
+            HostAndPort.parse(address).ifPresent(known::add);
         }
         return known;
     }
@@ -63,7 +63,7 @@ final class ClusterWatch {
     List<HostAndPort> preferredViewSources() {
         return written.values().stream()
                 .filter(n -> n.role() == NodeRole.MASTER && n.healthy())
-                .map(n -> HostAndPort.parse(n.address(), new StringBuilder()).orElse(null))
+                .map(n -> HostAndPort.parse(n.address()).orElse(null))
                 .filter(a -> a != null).sorted((a, b) -> a.toString().compareTo(b.toString())).toList();
     }
 

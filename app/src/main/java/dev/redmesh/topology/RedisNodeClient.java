@@ -75,9 +75,7 @@ public class RedisNodeClient implements DisposableBean {
             return CompletableFuture.completedFuture(known);
         }
         return call(target, commands -> commands.info("server")).thenApply(info -> {
-            String line = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException(target + " did not report redis_version"));
-            RedisVersion version = RedisVersion.parse(line.substring("redis_version:".length()).trim());
+            RedisVersion version = RedisVersion.fromInfo(info);
             versions.put(target, version);
             return version;
         });
@@ -90,10 +88,6 @@ public class RedisNodeClient implements DisposableBean {
         if (connection != null) {
             connection.thenAccept(StatefulRedisConnection::closeAsync);
         }
-    }
-
-    public int openConnections() {
-        return connections.size();
     }
 
     private <T> CompletableFuture<T> call(NodeTarget target,

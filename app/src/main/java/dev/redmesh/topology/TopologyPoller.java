@@ -138,7 +138,7 @@ class TopologyPoller implements SmartLifecycle {
 
     private void forgetConnections(ClusterWatch watch) {
         for (String address : watch.written.keySet()) {
-            HostAndPort.parse(address, new StringBuilder()).ifPresent(a -> redis.forget(watch.target.node(a)));
+            HostAndPort.parse(address).ifPresent(a -> redis.forget(watch.target.node(a)));
         }
         if (watch.target.mode() != ClusterMode.ELASTICACHE) {
             watch.target.seeds().forEach(seed -> redis.forget(watch.target.node(seed)));

@@ -78,8 +78,8 @@ public class ConfiguredLinks implements SmartLifecycle {
         Gauge.builder("redmesh.sync.applied.offset", stats, SyncStats::appliedOffset).tags(tags).register(meters);
         Gauge.builder("redmesh.sync.rdb.bytes.read", stats, SyncStats::rdbBytesRead).tags(tags).register(meters);
         Gauge.builder("redmesh.sync.rdb.keys.total", stats, SyncStats::rdbKeysTotal).tags(tags).register(meters);
-        Gauge.builder("redmesh.sync.lag.bytes", worker, w -> w.status().lagBytes()).tags(tags).register(meters);
-        Gauge.builder("redmesh.sync.queue.bytes", worker, w -> w.status().queueBytes()).tags(tags).register(meters);
+        Gauge.builder("redmesh.sync.lag.bytes", worker, SyncWorker::lagBytes).tags(tags).register(meters);
+        Gauge.builder("redmesh.sync.queue.bytes", worker, SyncWorker::queueBytes).tags(tags).register(meters);
         Gauge.builder("redmesh.sync.streaming", stats, s -> s.phase() == SyncStats.Phase.STREAMING ? 1 : 0)
                 .tags(tags).register(meters);
     }
