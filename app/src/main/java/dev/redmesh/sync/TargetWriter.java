@@ -69,7 +69,6 @@ final class TargetWriter implements AutoCloseable {
             this.cluster = clusterClient.connect(ByteArrayCodec.INSTANCE);
             this.cluster.setTimeout(timeout);
             this.rdbVersion = rdbVersionOf(RedisVersion.fromInfo(cluster.sync().info("server")));
-            this.cluster.setAutoFlushCommands(false);
         } else {
             this.clusterClient = null;
             this.cluster = null;
@@ -129,15 +128,25 @@ final class TargetWriter implements AutoCloseable {
         return new Pending(lasts, all);
     }
 
+    /**
+     * Auto-flush is off only while a batch is dispatched: Lettuce re-sends MOVED/ASK redirections and
+     * commands queued for a node connection still being opened later, on its own, and those must
+     * go out without waiting for a next batch that may never come.
+     */
     private Pending sendToCluster(List<Op> ops) {
         List<CompletableFuture<Void>> replies = new ArrayList<>(ops.size());
-        for (Op op : ops) {
-            if (op.db() != 0) {
-                throw new IllegalArgumentException("a Redis Cluster target has only database 0, not " + op.db());
+        cluster.setAutoFlushCommands(false);
+        try {
+            for (Op op : ops) {
+                if (op.db() != 0) {
+                    throw new IllegalArgumentException("a Redis Cluster target has only database 0, not " + op.db());
+                }
+                replies.add(cluster.async().dispatch(op.name(), new DiscardingOutput(), args(op)).toCompletableFuture());
             }
-            replies.add(cluster.async().dispatch(op.name(), new DiscardingOutput(), args(op)).toCompletableFuture());
+        } finally {
+            cluster.flushCommands();
+            cluster.setAutoFlushCommands(true);
         }
-        cluster.flushCommands();
         return new Pending(replies, List.of());
     }
 
@@ -189,6 +198,14 @@ final class TargetWriter implements AutoCloseable {
         CompletableFuture<Void> all = CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
         try {
             all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException slow) {
+            // Commands Lettuce queued on its own (after a reconnect, say) wait for a flush that no
+            // new batch may bring: push them out, then keep waiting, never resending anything.
+            databases.values().forEach(StatefulRedisConnection::flushCommands);
+            if (cluster != null) {
+                cluster.flushCommands();
+            }
+            throw slow;
         } catch (ExecutionException ignored) {
             // some replies are errors: sorted out below
         } catch (InterruptedException e) {
