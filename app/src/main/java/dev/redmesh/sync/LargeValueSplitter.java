@@ -22,6 +22,9 @@ import com.moilioncircle.redis.replicator.rdb.datatype.ZSetEntry;
  */
 final class LargeValueSplitter {
 
+    /** Arguments per piece: every piece is applied from a Lua script, whose calls take at most ~8,000. */
+    static final int MAX_ARGS = 4000;
+
     private final int chunkBytes;
 
     LargeValueSplitter(int chunkBytes) {
@@ -79,7 +82,7 @@ final class LargeValueSplitter {
                 args.add(part);
                 bytes += part.length;
             }
-            if (bytes >= chunkBytes) {
+            if (bytes >= chunkBytes || args.size() >= MAX_ARGS) {
                 out.add(command(db, name, key, args));
                 args = new ArrayList<>();
                 bytes = 0;

@@ -41,6 +41,17 @@ public sealed interface ReplicationEvent {
     }
 
     /**
+     * The master answered {@code +CONTINUE} with a new replication id: a replica was promoted and
+     * the stream goes on in its history, which shares everything up to {@code atOffset} with {@code previous}.
+     */
+    record HistoryChanged(String replid, String previous, long atOffset) implements ReplicationEvent {
+        @Override
+        public long weight() {
+            return 160;
+        }
+    }
+
+    /**
      * One command of the replication stream.
      *
      * @param db        the database it applies to (after {@code SELECT})

@@ -50,6 +50,9 @@ final class ReplicationSource implements AutoCloseable {
     private final LargeValueSplitter splitter;
     private volatile boolean closed;
     private volatile int db;
+    /** The history the events queued so far belong to; a change is announced before the next command. */
+    private String announcedReplid;
+    private long lastOffset;
     private Thread thread;
 
     /**
@@ -77,6 +80,8 @@ final class ReplicationSource implements AutoCloseable {
         if (replid != null) {
             configuration.setReplId(replid);
             configuration.setReplOffset(offset);
+            announcedReplid = replid;
+            lastOffset = offset;
         }
     }
 
@@ -137,6 +142,8 @@ final class ReplicationSource implements AutoCloseable {
                 rdbKeys.set(0);
                 dbsCounted.clear();
                 stats.fullSyncStarted();
+                announcedReplid = configuration.getReplId();
+                lastOffset = configuration.getReplOffset();
                 queue.put(new ReplicationEvent.FullSyncStarted(configuration.getReplId(), configuration.getReplOffset()));
             } else if (event instanceof DumpKeyValuePair kv) {
                 rdbKeys.incrementAndGet();
@@ -175,6 +182,14 @@ final class ReplicationSource implements AutoCloseable {
     private void onCommand(DefaultCommand command) throws InterruptedException {
         long end = command.getContext() != null && command.getContext().getOffsets() != null
                 ? command.getContext().getOffsets().getV2() : configuration.getReplOffset();
+        String replid = configuration.getReplId();
+        if (announcedReplid != null && !announcedReplid.equals(replid)) {
+            log.info("Source {} continues in a new history {} (was {} up to offset {})", endpoint, replid,
+                    announcedReplid, lastOffset);
+            queue.put(new ReplicationEvent.HistoryChanged(replid, announcedReplid, lastOffset));
+        }
+        announcedReplid = replid;
+        lastOffset = end;
         ReplicationEvent.Command parsed = ReplicationEvent.Command.of(db, command.getCommand(), command.getArgs(), end);
         if (parsed.name().equals("SELECT")) {
             db = Integer.parseInt(new String(command.getArgs()[0], java.nio.charset.StandardCharsets.US_ASCII));

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Live counters of one link, read by metrics and status; written by the source and applier threads. */
 public final class SyncStats {
 
-    public enum Phase { CONNECTING, FULL_SYNC, STREAMING, DISCONNECTED, STOPPED }
+    public enum Phase { CONNECTING, FULL_SYNC, STREAMING, DISCONNECTED, FENCED, STOPPED }
 
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CONNECTING);
     private final AtomicLong fullSyncs = new AtomicLong();
@@ -21,6 +21,18 @@ public final class SyncStats {
     private final AtomicLong bytesApplied = new AtomicLong();
     private final AtomicLong appliedOffset = new AtomicLong(-1);
     private final AtomicLong flushesNotPropagated = new AtomicLong();
+    private final AtomicLong echoesDropped = new AtomicLong();
+    private final AtomicLong unitsApplied = new AtomicLong();
+    private final AtomicLong unitsFenced = new AtomicLong();
+    private final AtomicLong divergences = new AtomicLong();
+    private final AtomicReference<Divergence> lastDivergence = new AtomicReference<>();
+
+    /**
+     * Source bytes the target applied from a history the source no longer has (I4): after a
+     * failover to a replica that had not received them. Offsets are inclusive.
+     */
+    public record Divergence(String replid, long fromOffset, long toOffset, java.time.Instant at) {
+    }
 
     void connecting() {
         phase.set(Phase.CONNECTING);
@@ -44,7 +56,64 @@ public final class SyncStats {
     }
 
     void stopped() {
-        phase.set(Phase.STOPPED);
+        phase.getAndUpdate(p -> p == Phase.FENCED ? p : Phase.STOPPED);
+    }
+
+    void fenced() {
+        unitsFenced.incrementAndGet();
+        phase.set(Phase.FENCED);
+    }
+
+    void divergence(Divergence divergence) {
+        divergences.incrementAndGet();
+        lastDivergence.set(divergence);
+    }
+
+    void unitApplied(long commands, long restored, long bytes) {
+        unitsApplied.incrementAndGet();
+        commandsApplied.addAndGet(commands - restored);
+        keysRestored.addAndGet(restored);
+        bytesApplied.addAndGet(bytes);
+    }
+
+    /** Every source offset up to {@code offset} is applied (or deliberately skipped). */
+    void appliedUpTo(long offset) {
+        if (offset >= 0) {
+            appliedOffset.set(offset);
+        }
+    }
+
+    void skipped(long commands) {
+        commandsSkipped.addAndGet(commands);
+    }
+
+    void echoesDropped(long commands) {
+        echoesDropped.addAndGet(commands);
+        commandsSkipped.addAndGet(commands);
+    }
+
+    void applyErrors(long commands) {
+        applyErrors.addAndGet(commands);
+    }
+
+    public long echoesDropped() {
+        return echoesDropped.get();
+    }
+
+    public long unitsApplied() {
+        return unitsApplied.get();
+    }
+
+    public long unitsFenced() {
+        return unitsFenced.get();
+    }
+
+    public long divergences() {
+        return divergences.get();
+    }
+
+    public Divergence lastDivergence() {
+        return lastDivergence.get();
     }
 
     void rdbKeyRead(long bytes) {
@@ -54,28 +123,6 @@ public final class SyncStats {
 
     void rdbKeysExpected(long keys) {
         rdbKeysTotal.addAndGet(keys);
-    }
-
-    void restored(long bytes) {
-        keysRestored.incrementAndGet();
-        bytesApplied.addAndGet(bytes);
-    }
-
-    void applied(long bytes, long endOffset) {
-        commandsApplied.incrementAndGet();
-        bytesApplied.addAndGet(bytes);
-        if (endOffset >= 0) { // pieces of a split full-sync value have no offset of their own
-            appliedOffset.set(endOffset);
-        }
-    }
-
-    void skipped(long endOffset) {
-        commandsSkipped.incrementAndGet();
-        appliedOffset.set(endOffset);
-    }
-
-    void applyError() {
-        applyErrors.incrementAndGet();
     }
 
     void flushNotPropagated() {

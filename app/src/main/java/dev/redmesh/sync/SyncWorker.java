@@ -1,38 +1,61 @@
 package dev.redmesh.sync;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one link in one direction: a {@link ReplicationSource} reading the source master into a
- * bounded queue, and an applier thread turning what it reads into pipelined writes on the target.
- * The full sync is {@code RESTORE}d key by key while the commands that arrive meanwhile wait in
- * the master's backlog and the queue, then apply in order.
+ * bounded queue, and an applier thread turning what it reads into atomic units on the target
+ * ({@link UnitScripts}): per slot, fenced by the link's epoch, checkpointed in the same unit, and
+ * recognisable by every reader as having come through a link.
+ *
+ * <p>On start the worker fences the target with its epoch, reads where the link stands there (its
+ * resume point and per-slot checkpoints) and resumes with a partial resync from it — across a
+ * failover too, since a promoted replica keeps its former master's history as {@code replid2}.
+ * Without a resume point, or when the source no longer has that history, it full-syncs.
  */
 public final class SyncWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SyncWorker.class);
     private static final Set<String> NEVER_APPLIED = Set.of("PING", "REPLCONF", "PUBLISH", "SPUBLISH");
     private static final Set<String> FLUSHES = Set.of("FLUSHALL", "FLUSHDB");
-    private static final Set<String> TRANSACTION = Set.of("MULTI", "EXEC");
     private static final int IN_FLIGHT_BATCHES = 8;
+    private static final long RESUME_POINT_EVERY_NANOS = 1_000_000_000L;
+    private static final byte[] RESTORE = UnitScripts.ascii("RESTORE");
 
-    public record Spec(String link, RedisEndpoint source, RedisEndpoint target, KeyFilter filter, SyncOptions options) {
+    /**
+     * @param epoch the assignment's fencing token: a worker started with a higher one for the same
+     *              link makes this one's writes refused (I3)
+     */
+    public record Spec(String link, RedisEndpoint source, RedisEndpoint target, KeyFilter filter, SyncOptions options,
+                       long epoch) {
+
+        public Spec(String link, RedisEndpoint source, RedisEndpoint target, KeyFilter filter, SyncOptions options) {
+            this(link, source, target, filter, options, 1);
+        }
     }
 
     private final Spec spec;
     private final SyncStats stats = new SyncStats();
     private final BoundedEventQueue queue;
     private final Consumer<String> events;
+    private final byte[] epochBytes;
     private TargetWriter writer;
     private ReplicationSource source;
     private CommandCatalog catalog;
@@ -41,44 +64,145 @@ public final class SyncWorker implements AutoCloseable {
     private Thread applier;
     private volatile boolean running;
 
-    /** @param events receives notable things worth an event in the timeline (flushes not propagated, say) */
+    // applier state: the history being applied and what is known about its predecessor
+    private String replid;
+    private String previousReplid = "";
+    private long forkOffset = -1;
+    private final Map<String, Long> knownForks = new HashMap<>();
+    private long fullSyncOffset = -1;
+    private boolean resumable;
+    private long translatedUpTo = -1;
+    private long resumeStored = -1;
+    private long resumeStoredAt;
+    // a source transaction being read: applied whole, or dropped whole if it came through a link
+    private boolean inTransaction;
+    private boolean transactionFromLink;
+    private boolean transactionFirst;
+    private final List<ReplicationEvent.Command> transaction = new ArrayList<>();
+
+    /** @param events receives notable things worth an event in the timeline (flushes not propagated, divergences) */
     public SyncWorker(Spec spec, Consumer<String> events) {
         this.spec = spec;
         this.events = events;
         this.queue = new BoundedEventQueue(spec.options().memoryBudgetBytes());
+        this.epochBytes = UnitScripts.ascii(Long.toString(spec.epoch()));
     }
 
+    /**
+     * Fences the target, reads where the link stands there and starts streaming from that point.
+     *
+     * @throws FencedException if the target already holds a newer epoch for the link
+     */
     public void start() {
-        start(null, -1);
-    }
-
-    /** Starts from a known point of the source's history (partial resync), or full sync when {@code replid} is null. */
-    public void start(String replid, long appliedOffset) {
         writer = new TargetWriter(spec.target(), spec.options().targetTimeout());
+        writer.fence(spec.link(), spec.epoch());
         sourceClient = RedisClient.create(sourceUri());
         sourceConnection = sourceClient.connect();
         catalog = CommandCatalog.fromCommandReply(sourceConnection.sync().command());
-        source = new ReplicationSource(spec.source(), catalog.names(), writer.rdbVersion(), queue, stats, replid,
-                appliedOffset, spec.options().maxRestoreBytes());
+        Checkpoint resume = plan(writer.resumePoint(spec.link()), writer.checkpoints(spec.link()));
+        source = new ReplicationSource(spec.source(), catalog.names(), writer.rdbVersion(), queue, stats,
+                resume == null ? null : resume.replid(), resume == null ? -1 : resume.offset(),
+                spec.options().maxRestoreBytes());
         running = true;
         applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());
         applier.start();
         source.start();
-        log.info("Link {}: {} → {} started", spec.link(), spec.source(), spec.target());
+        log.info("Link {}: {} → {} started with epoch {}, {}", spec.link(), spec.source(), spec.target(), spec.epoch(),
+                resume == null ? "full sync" : "resuming after " + resume.replid() + ":" + resume.offset());
+    }
+
+    /**
+     * Decides where to resume from the target's checkpoints and the source's replication ids. The
+     * source's {@code master_replid2}/{@code second_repl_offset} say which former history it
+     * continues and up to where; a checkpoint of that history past the fork point is a divergence.
+     *
+     * @return the point to resume after, or null for a full sync
+     */
+    private Checkpoint plan(Checkpoint resume, List<Checkpoint> checkpoints) {
+        Map<String, String> info = parseInfo(sourceConnection.sync().info("replication"));
+        String current = info.getOrDefault("master_replid", "");
+        String former = info.getOrDefault("master_replid2", "");
+        long second = Long.parseLong(info.getOrDefault("second_repl_offset", "-1"));
+        long fork = second > 0 ? second - 1 : -1;
+        if (fork >= 0) {
+            knownForks.put(former, fork);
+            long applied = -1;
+            for (Checkpoint checkpoint : checkpoints) {
+                if (checkpoint.replid().equals(former)) {
+                    applied = Math.max(applied, checkpoint.offset());
+                }
+            }
+            if (resume != null && resume.replid().equals(former)) {
+                applied = Math.max(applied, resume.offset());
+            }
+            if (applied > fork) {
+                diverged(former, fork + 1, applied);
+            }
+        }
+        if (resume == null) {
+            return null;
+        }
+        resumable = true;
+        translatedUpTo = resume.offset();
+        resumeStored = resume.offset();
+        if (resume.replid().equals(current)) {
+            replid = current;
+            previousReplid = former;
+            forkOffset = fork;
+            return resume;
+        }
+        if (fork >= 0 && resume.replid().equals(former)) {
+            // a replica was promoted: continue its former master's history, from no later than the fork
+            replid = former;
+            Checkpoint from = new Checkpoint(resume.epoch(), former, Math.min(resume.offset(), fork));
+            translatedUpTo = from.offset();
+            return from;
+        }
+        resumable = false;
+        translatedUpTo = -1;
+        events.accept("Link " + spec.link() + ": the source no longer has history " + resume.replid()
+                + " (it is at " + current + "); full sync");
+        return null;
+    }
+
+    private void diverged(String history, long from, long to) {
+        SyncStats.Divergence divergence = new SyncStats.Divergence(history, from, to, Instant.now());
+        stats.divergence(divergence);
+        String message = "Link " + spec.link() + ": the target applied source offsets " + from + ".." + to
+                + " of history " + history + " that the promoted master never received (" + (to - from + 1)
+                + " bytes); continuing on the new history";
+        log.warn(message);
+        events.accept(message);
+    }
+
+    private static Map<String, String> parseInfo(String info) {
+        Map<String, String> fields = new HashMap<>();
+        info.lines().forEach(line -> {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        });
+        return fields;
     }
 
     public SyncStats stats() {
         return stats;
     }
 
+    public long epoch() {
+        return spec.epoch();
+    }
+
     public SyncStatus status() {
         long sourceOffset = sourceOffset();
         long applied = stats.appliedOffset();
         Rates rates = rates();
-        return new SyncStatus(spec.link(), stats.phase(), source.replid(), applied, sourceOffset,
-                lag(sourceOffset, applied), rates.opsPerSec(), rates.bytesPerSec(), stats.fullSyncs(),
-                stats.rdbKeysTotal(), stats.rdbKeysRead(), stats.keysRestored(), stats.commandsApplied(), stats.commandsSkipped(),
-                stats.applyErrors(), stats.bytesApplied(), queue.bytes(), queue.highWaterBytes());
+        return new SyncStatus(spec.link(), spec.epoch(), stats.phase(), source == null ? null : source.replid(), applied,
+                sourceOffset, lag(sourceOffset, applied), rates.opsPerSec(), rates.bytesPerSec(), stats.fullSyncs(),
+                stats.rdbKeysTotal(), stats.rdbKeysRead(), stats.keysRestored(), stats.commandsApplied(),
+                stats.commandsSkipped(), stats.applyErrors(), stats.bytesApplied(), queue.bytes(),
+                queue.highWaterBytes(), stats.echoesDropped(), stats.divergences(), stats.lastDivergence());
     }
 
     /** Source offset not yet applied (one {@code INFO} to the source); -1 when unknown. */
@@ -97,9 +221,8 @@ public final class SyncWorker implements AutoCloseable {
 
     private long sourceOffset() {
         try {
-            String info = sourceConnection.sync().info("replication");
-            return info.lines().filter(l -> l.startsWith("master_repl_offset:")).findFirst()
-                    .map(l -> Long.parseLong(l.substring("master_repl_offset:".length()).trim())).orElse(-1L);
+            return Long.parseLong(parseInfo(sourceConnection.sync().info("replication"))
+                    .getOrDefault("master_repl_offset", "-1"));
         } catch (RuntimeException e) {
             return -1; // source unreachable: lag unknown
         }
@@ -126,21 +249,27 @@ public final class SyncWorker implements AutoCloseable {
     }
 
     private void applyLoop() {
-        List<TargetWriter.Op> ops = new ArrayList<>();
-        List<ReplicationEvent.Command> applied = new ArrayList<>();
+        Units units = new Units();
         while (running) {
             try {
                 List<ReplicationEvent> batch = queue.take(spec.options().batchSize(), 50);
                 for (ReplicationEvent event : batch) {
-                    translate(event, ops, applied);
+                    translate(event, units);
                 }
                 if (batch.isEmpty()) {
-                    drain(ops, applied); // idle: make the counters and offsets say where we are
+                    drain(units, true); // idle: make the counters, offsets and resume point say where we are
                 } else {
-                    flush(ops, applied);
+                    flush(units);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            } catch (FencedException e) {
+                stats.fenced();
+                log.error("Link {}: epoch {} is fenced off by a newer holder ({}); this worker stops applying",
+                        spec.link(), spec.epoch(), e.getMessage());
+                events.accept("Link " + spec.link() + ": worker with epoch " + spec.epoch() + " fenced off: " + e.getMessage());
+                stopReading();
                 return;
             } catch (RuntimeException e) {
                 if (running) {
@@ -151,93 +280,241 @@ public final class SyncWorker implements AutoCloseable {
         }
     }
 
-    private void translate(ReplicationEvent event, List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied)
-            throws InterruptedException {
+    private void translate(ReplicationEvent event, Units units) throws InterruptedException {
         if (event instanceof ReplicationEvent.KeyDump dump) {
             if (spec.filter().travels(dump.key())
                     && (dump.expireAtMillis() == 0 || dump.expireAtMillis() > System.currentTimeMillis())) {
-                ops.add(restore(dump));
+                byte[][] args = dump.expireAtMillis() > 0
+                        ? new byte[][] {dump.key(), bytes(dump.expireAtMillis()), dump.payload(), bytes("REPLACE"), bytes("ABSTTL")}
+                        : new byte[][] {dump.key(), bytes(0), dump.payload(), bytes("REPLACE")};
+                units.add(dump.db(), slotOf(dump.key()), -1, RESTORE, args, dump.weight(), 1);
             }
+        } else if (event instanceof ReplicationEvent.Command command) {
+            translateCommand(command, units);
         } else if (event instanceof ReplicationEvent.FunctionLibrary library) {
-            drain(ops, applied);
-            writer.onEveryMaster(RawCommand.of("FUNCTION"), "LOAD".getBytes(StandardCharsets.US_ASCII),
-                    "REPLACE".getBytes(StandardCharsets.US_ASCII), library.code());
+            drain(units, false);
+            writer.onEveryMaster(RawCommand.of("FUNCTION"), bytes("LOAD"), bytes("REPLACE"), library.code());
+        } else if (event instanceof ReplicationEvent.FullSyncStarted started) {
+            drain(units, false);
+            replid = started.replid();
+            previousReplid = "";
+            forkOffset = -1;
+            fullSyncOffset = started.offset();
+            resumable = false;
+            inTransaction = false;
+            transaction.clear();
         } else if (event instanceof ReplicationEvent.FullSyncFinished finished) {
-            drain(ops, applied);
+            translatedUpTo = fullSyncOffset;
+            resumable = true;
+            drain(units, true);
             stats.streaming();
             log.info("Link {}: full sync applied, {} keys; streaming", spec.link(), finished.keys());
-        } else if (event instanceof ReplicationEvent.Command command) {
-            translateCommand(command, ops, applied);
+        } else if (event instanceof ReplicationEvent.HistoryChanged changed) {
+            drain(units, false);
+            previousReplid = changed.previous();
+            forkOffset = knownForks.getOrDefault(changed.previous(), changed.atOffset());
+            replid = changed.replid();
+            if (stats.phase() != SyncStats.Phase.FULL_SYNC) {
+                stats.streaming();
+            }
         }
     }
 
-    private void translateCommand(ReplicationEvent.Command command, List<TargetWriter.Op> ops,
-                                  List<ReplicationEvent.Command> applied) throws InterruptedException {
+    /**
+     * A source transaction is held until its {@code EXEC}: if its first command touches a
+     * {@code __redmesh:} key it is a unit another link applied here, and none of it travels (I1);
+     * otherwise its commands are applied like any others, split per slot on a cluster target.
+     */
+    private void translateCommand(ReplicationEvent.Command command, Units units) throws InterruptedException {
         String name = command.name();
-        if (NEVER_APPLIED.contains(name) || (TRANSACTION.contains(name) && spec.target().cluster())) {
-            stats.skipped(command.endOffset());
+        if (name.equals("MULTI")) {
+            inTransaction = true;
+            transactionFirst = true;
+            transactionFromLink = false;
+            transaction.clear();
+            stats.skipped(1);
+            return;
+        }
+        if (name.equals("EXEC")) {
+            if (inTransaction) {
+                inTransaction = false;
+                if (transactionFromLink) {
+                    stats.echoesDropped(transaction.size() + 1L);
+                } else {
+                    for (ReplicationEvent.Command held : transaction) {
+                        route(held, units);
+                    }
+                    stats.skipped(1);
+                }
+                transaction.clear();
+            } else {
+                stats.skipped(1);
+            }
+            translatedUpTo = command.endOffset();
+            return;
+        }
+        if (inTransaction) {
+            if (transactionFirst) {
+                transactionFirst = false;
+                int keyIndex = catalog.firstKeyIndex(command);
+                transactionFromLink = keyIndex >= 0 && KeyFilter.isInternal(command.args()[keyIndex]);
+            }
+            if (transactionFromLink) {
+                return; // counted at EXEC
+            }
+            transaction.add(command);
+            return;
+        }
+        route(command, units);
+        if (command.endOffset() >= 0) { // pieces of a split full-sync value have no offset of their own
+            translatedUpTo = command.endOffset();
+        }
+    }
+
+    private void route(ReplicationEvent.Command command, Units units) throws InterruptedException {
+        String name = command.name();
+        if (NEVER_APPLIED.contains(name)) {
+            stats.skipped(1);
             return;
         }
         if (FLUSHES.contains(name) && !spec.options().propagateFlush()) {
             stats.flushNotPropagated();
-            stats.skipped(command.endOffset());
+            stats.skipped(1);
             events.accept(name + " on the source (db " + command.db() + ") was not propagated to the target");
-            return;
-        }
-        if (name.equals("FUNCTION")) {
-            // libraries live on every node; FUNCTION LOAD/DELETE/FLUSH have no key to route by
-            drain(ops, applied);
-            writer.onEveryMaster(new RawCommand(command.rawName()), command.args());
-            stats.applied(command.weight(), command.endOffset());
             return;
         }
         int keyIndex = catalog.firstKeyIndex(command);
         if (keyIndex >= 0 && !spec.filter().travels(command.args()[keyIndex])) {
-            stats.skipped(command.endOffset());
+            if (KeyFilter.isInternal(command.args()[keyIndex])) {
+                stats.echoesDropped(1); // a checkpoint write on its own (a unit whose commands changed nothing)
+            } else {
+                stats.skipped(1);
+            }
             return;
         }
-        ops.add(new TargetWriter.Op(command.db(), new RawCommand(command.rawName()), command.args(), keyIndex, command.weight()));
-        applied.add(command);
+        if (name.equals("FUNCTION") || (keyIndex < 0 && spec.target().cluster())) {
+            // no key to route by: libraries and keyless writes go to every master of a cluster
+            drain(units, false);
+            writer.onEveryMaster(new RawCommand(command.rawName()), command.args());
+            stats.unitApplied(1, 0, command.weight());
+            return;
+        }
+        int slot = keyIndex < 0 ? 0 : slotOf(command.args()[keyIndex]);
+        if (command.args().length + 1 <= Units.MAX_CALL_ARGS) {
+            units.add(command.db(), slot, command.endOffset(), command.rawName(), command.args(), command.weight(), 0);
+            return;
+        }
+        List<byte[][]> pieces = VariadicSplitter.split(name, command.args(), Units.MAX_CALL_ARGS - 1);
+        if (pieces.isEmpty()) {
+            stats.applyErrors(1);
+            log.error("Link {}: {} with {} arguments cannot be applied in one unit and is not splittable; not applied",
+                    spec.link(), name, command.args().length);
+            return;
+        }
+        for (byte[][] piece : pieces) {
+            // pieces share the command's offset: a resumed worker skips or applies all of them
+            units.add(command.db(), slot, command.endOffset(), command.rawName(), piece, command.weight() / pieces.size(), 0);
+        }
     }
 
-    private TargetWriter.Op restore(ReplicationEvent.KeyDump dump) {
-        byte[][] args = dump.expireAtMillis() > 0
-                ? new byte[][] {dump.key(), bytes(dump.expireAtMillis()), dump.payload(), bytes("REPLACE"), bytes("ABSTTL")}
-                : new byte[][] {dump.key(), bytes(0), dump.payload(), bytes("REPLACE")};
-        return new TargetWriter.Op(dump.db(), RawCommand.RESTORE, args, 0, dump.weight());
+    private int slotOf(byte[] key) {
+        return spec.target().cluster() ? SlotHash.getSlot(key) : 0;
+    }
+
+    /** The units of the batch being translated, one per (database, slot), in first-use order. */
+    private final class Units {
+
+        /** Arguments a Lua call takes at most (the interpreter's C stack is 8,000 slots). */
+        static final int MAX_CALL_ARGS = 7900;
+
+        private final Map<Long, UnitBuilder> byShard = new LinkedHashMap<>();
+
+        void add(int db, int slot, long offset, byte[] name, byte[][] args, long weight, int restored) {
+            byShard.computeIfAbsent(((long) db << 16) | slot, k -> new UnitBuilder(db, slot))
+                    .add(offset, name, args, weight, restored);
+        }
+
+        boolean isEmpty() {
+            return byShard.isEmpty();
+        }
+
+        List<UnitBuilder> take() {
+            List<UnitBuilder> all = new ArrayList<>(byShard.values());
+            byShard.clear();
+            return all;
+        }
+    }
+
+    private static final class UnitBuilder {
+        final int db;
+        final int slot;
+        final List<byte[]> body = new ArrayList<>();
+        long lastOffset = -1;
+        long commands;
+        long restored;
+        long bytes;
+
+        UnitBuilder(int db, int slot) {
+            this.db = db;
+            this.slot = slot;
+        }
+
+        void add(long offset, byte[] name, byte[][] args, long weight, int restoredKeys) {
+            body.add(bytes(offset));
+            body.add(bytes(args.length + 1));
+            body.add(name);
+            for (byte[] arg : args) {
+                body.add(arg);
+            }
+            lastOffset = Math.max(lastOffset, offset);
+            commands++;
+            restored += restoredKeys;
+            bytes += weight;
+        }
     }
 
     /** A batch on its way to the target, with what to count once it is answered. */
-    private record InFlight(TargetWriter.Pending pending, List<TargetWriter.Op> ops,
-                            List<ReplicationEvent.Command> commands) {
+    private record InFlight(TargetWriter.Pending pending, List<UnitBuilder> units, long upTo, String replid,
+                            boolean resumable) {
     }
 
-    private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
 
     /**
      * Sends what was translated without waiting for earlier batches: replies come back in order on
      * each connection, so up to {@code IN_FLIGHT_BATCHES} batches ride the pipe at once. Only past
      * that is the oldest awaited.
      */
-    private void flush(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) throws InterruptedException {
-        if (!ops.isEmpty()) {
-            inFlight.addLast(new InFlight(writer.send(ops), List.copyOf(ops), List.copyOf(applied)));
-            ops.clear();
-            applied.clear();
+    private void flush(Units units) throws InterruptedException {
+        List<UnitBuilder> builders = units.take();
+        List<TargetWriter.Unit> toSend = new ArrayList<>(builders.size());
+        for (UnitBuilder builder : builders) {
+            long mark = builder.lastOffset >= 0 ? builder.lastOffset : fullSyncOffset;
+            List<byte[]> argv = new ArrayList<>(builder.body.size() + 5);
+            argv.add(epochBytes);
+            argv.add(bytes(replid == null ? "" : replid));
+            argv.add(bytes(previousReplid));
+            argv.add(bytes(forkOffset));
+            argv.add(bytes(mark));
+            argv.addAll(builder.body);
+            toSend.add(new TargetWriter.Unit(builder.db, SlotTags.checkpointKey(builder.slot, spec.link()), argv));
         }
+        inFlight.addLast(new InFlight(toSend.isEmpty() ? null : writer.send(toSend), builders,
+                translatedUpTo, replid, resumable));
         while (inFlight.size() > IN_FLIGHT_BATCHES) {
-            complete(inFlight.pollFirst());
+            complete(inFlight.pollFirst(), false);
         }
-        while (!inFlight.isEmpty() && inFlight.peekFirst().pending().isDone()) {
-            complete(inFlight.pollFirst());
+        while (!inFlight.isEmpty() && (inFlight.peekFirst().pending() == null || inFlight.peekFirst().pending().isDone())) {
+            complete(inFlight.pollFirst(), false);
         }
     }
 
     /** Waits for every batch on its way (before a function load, at the end of a full sync, when idle). */
-    private void drain(List<TargetWriter.Op> ops, List<ReplicationEvent.Command> applied) throws InterruptedException {
-        flush(ops, applied);
+    private void drain(Units units, boolean storeResumePoint) throws InterruptedException {
+        flush(units);
         while (!inFlight.isEmpty()) {
-            complete(inFlight.pollFirst());
+            InFlight batch = inFlight.pollFirst();
+            complete(batch, storeResumePoint && inFlight.isEmpty());
         }
     }
 
@@ -245,33 +522,54 @@ public final class SyncWorker implements AutoCloseable {
      * Waits for one batch. A slow or stopped target is waited for — the batch is already on its
      * connection and is never sent twice; meanwhile the queue fills and the source stops being read.
      */
-    private void complete(InFlight batch) throws InterruptedException {
-        TargetWriter.Outcome outcome;
-        while (true) {
-            try {
-                outcome = batch.pending().await();
-                break;
-            } catch (java.util.concurrent.TimeoutException e) {
-                log.warn("Link {}: target {} has not answered for {}; still waiting", spec.link(), spec.target(),
-                        spec.options().targetTimeout());
-                if (!running) {
-                    throw new InterruptedException("stopped while waiting for the target");
+    private void complete(InFlight batch, boolean forceResumePoint) throws InterruptedException {
+        if (batch.pending() != null) {
+            List<UnitScripts.Result> results;
+            while (true) {
+                try {
+                    results = batch.pending().await();
+                    break;
+                } catch (TimeoutException e) {
+                    log.warn("Link {}: target {} has not answered for {}; still waiting", spec.link(), spec.target(),
+                            spec.options().targetTimeout());
+                    if (!running) {
+                        throw new InterruptedException("stopped while waiting for the target");
+                    }
                 }
             }
+            for (int i = 0; i < results.size(); i++) {
+                count(results.get(i), batch.units().get(i));
+            }
         }
-        for (String error : outcome.errors()) {
-            stats.applyError();
+        stats.appliedUpTo(batch.upTo());
+        if (batch.resumable() && batch.upTo() > resumeStored && batch.replid() != null
+                && (forceResumePoint || System.nanoTime() - resumeStoredAt > RESUME_POINT_EVERY_NANOS)) {
+            if (writer.storeResumePoint(spec.link(), spec.epoch(), batch.replid(), batch.upTo())) {
+                resumeStored = batch.upTo();
+                resumeStoredAt = System.nanoTime();
+            }
+        }
+    }
+
+    private void count(UnitScripts.Result result, UnitBuilder unit) {
+        if (result.hasError()) {
+            if (UnitScripts.isFenced(result.getError())) {
+                throw new FencedException(result.getError());
+            }
+            stats.applyErrors(unit.commands);
             if (stats.applyErrors() <= 10) {
-                log.warn("Link {}: target refused a command: {}", spec.link(), error);
+                log.warn("Link {}: target refused a unit of {} commands: {}", spec.link(), unit.commands, result.getError());
             }
+            return;
         }
-        for (TargetWriter.Op op : batch.ops()) {
-            if (op.name() == RawCommand.RESTORE) {
-                stats.restored(op.weight());
+        long restored = Math.min(unit.restored, result.applied());
+        stats.unitApplied(result.applied(), restored, unit.bytes);
+        stats.skipped(result.skipped());
+        if (result.errors() > 0) {
+            stats.applyErrors(result.errors());
+            if (stats.applyErrors() <= 10) {
+                log.warn("Link {}: target refused {} command(s): {}", spec.link(), result.errors(), result.firstError());
             }
-        }
-        for (ReplicationEvent.Command command : batch.commands()) {
-            stats.applied(command.weight(), command.endOffset());
         }
     }
 
@@ -282,6 +580,13 @@ public final class SyncWorker implements AutoCloseable {
 
     private static byte[] bytes(Object value) {
         return String.valueOf(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void stopReading() {
+        running = false;
+        if (source != null) {
+            source.close();
+        }
     }
 
     @Override

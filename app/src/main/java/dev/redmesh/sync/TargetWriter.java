@@ -30,19 +30,12 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import dev.redmesh.localredis.RedisVersion;
 
 /**
- * Writes to the target with Lettuce, many commands per round trip: a batch is dispatched with
- * auto-flush off, flushed once, then awaited. Standalone targets get one connection per database;
- * Redis Cluster targets are routed by the first key of each command (Lettuce follows MOVED/ASK).
+ * Writes to the target with Lettuce as atomic units ({@link UnitScripts}), many per round trip: a
+ * batch is dispatched with auto-flush off, flushed once, then awaited. Standalone targets get one
+ * connection per database; on a Redis Cluster target each unit is routed by its checkpoint key,
+ * which shares the slot of the unit's commands (Lettuce follows MOVED/ASK).
  */
 final class TargetWriter implements AutoCloseable {
-
-    /** One command for the target. {@code keyIndex} is the argument used for slot routing, -1 for none. */
-    record Op(int db, ProtocolKeyword name, byte[][] args, int keyIndex, long weight) {
-    }
-
-    /** What a batch did: commands the target refused (wrong type, say) are counted, not retried. */
-    record Outcome(int applied, List<String> errors) {
-    }
 
     /**
      * A write sent is never sent again because its reply is slow: a stopped target (SIGSTOP, a long
@@ -99,65 +92,70 @@ final class TargetWriter implements AutoCloseable {
         return version.isAtLeast(5, 0) ? 9 : 8;
     }
 
-    /** Sends every op, pipelined; the replies are awaited with {@link Pending#await}. */
-    Pending send(List<Op> ops) {
+    /**
+     * One atomic unit: the commands of one slot (one database of a standalone target) applied by
+     * {@link UnitScripts#APPLY}. {@code argv} is the script's ARGV, header included.
+     */
+    record Unit(int db, byte[] checkpointKey, List<byte[]> argv) {
+    }
+
+    /** Sends every unit, pipelined; the replies are awaited with {@link Pending#await}. */
+    Pending send(List<Unit> units) {
+        List<UnitScripts.Result> results = new ArrayList<>(units.size());
         if (cluster != null) {
-            return sendToCluster(ops);
+            List<CompletableFuture<UnitScripts.Result>> replies = new ArrayList<>(units.size());
+            cluster.setAutoFlushCommands(false);
+            try {
+                for (Unit unit : units) {
+                    if (unit.db() != 0) {
+                        throw new IllegalArgumentException("a Redis Cluster target has only database 0, not " + unit.db());
+                    }
+                    UnitScripts.Result result = new UnitScripts.Result();
+                    results.add(result);
+                    replies.add(cluster.async().dispatch(io.lettuce.core.protocol.CommandType.EVAL, result, evalArgs(unit))
+                            .toCompletableFuture());
+                }
+            } finally {
+                // Auto-flush is off only while a batch is dispatched: Lettuce re-sends MOVED/ASK
+                // redirections and commands queued for a node connection still opening later, on
+                // its own, and those must go out without waiting for a next batch that may never come.
+                cluster.flushCommands();
+                cluster.setAutoFlushCommands(true);
+            }
+            return new Pending(replies, results);
         }
         // Standalone: one list per database connection, written in one go. Replies come back in order,
-        // so only the last command of each list needs a future; the others are plain commands whose
-        // outputs say whether the target refused them.
+        // so only the last unit of each list needs a future.
         Map<Integer, List<RedisCommand<byte[], byte[], ?>>> perDatabase = new HashMap<>();
-        List<Command<byte[], byte[], Void>> all = new ArrayList<>(ops.size());
-        for (Op op : ops) {
-            Command<byte[], byte[], Void> command = new Command<>(op.name(), new DiscardingOutput(), args(op));
-            all.add(command);
-            perDatabase.computeIfAbsent(op.db(), d -> new ArrayList<>()).add(command);
+        for (Unit unit : units) {
+            UnitScripts.Result result = new UnitScripts.Result();
+            results.add(result);
+            perDatabase.computeIfAbsent(unit.db(), d -> new ArrayList<>())
+                    .add(new Command<>(io.lettuce.core.protocol.CommandType.EVAL, result, evalArgs(unit)));
         }
-        List<CompletableFuture<Void>> lasts = new ArrayList<>();
+        List<CompletableFuture<?>> lasts = new ArrayList<>();
         perDatabase.forEach((db, commands) -> {
             int last = commands.size() - 1;
-            @SuppressWarnings("unchecked")
-            AsyncCommand<byte[], byte[], Void> tail = new AsyncCommand<>((RedisCommand<byte[], byte[], Void>) commands.get(last));
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            AsyncCommand<byte[], byte[], ?> tail = new AsyncCommand<>((RedisCommand) commands.get(last));
             commands.set(last, tail);
             lasts.add(tail);
             StatefulRedisConnection<byte[], byte[]> connection = database(db);
             connection.dispatch(commands);
             connection.flushCommands();
         });
-        return new Pending(lasts, all);
+        return new Pending(lasts, results);
     }
 
-    /**
-     * Auto-flush is off only while a batch is dispatched: Lettuce re-sends MOVED/ASK redirections and
-     * commands queued for a node connection still being opened later, on its own, and those must
-     * go out without waiting for a next batch that may never come.
-     */
-    private Pending sendToCluster(List<Op> ops) {
-        List<CompletableFuture<Void>> replies = new ArrayList<>(ops.size());
-        cluster.setAutoFlushCommands(false);
-        try {
-            for (Op op : ops) {
-                if (op.db() != 0) {
-                    throw new IllegalArgumentException("a Redis Cluster target has only database 0, not " + op.db());
-                }
-                replies.add(cluster.async().dispatch(op.name(), new DiscardingOutput(), args(op)).toCompletableFuture());
-            }
-        } finally {
-            cluster.flushCommands();
-            cluster.setAutoFlushCommands(true);
-        }
-        return new Pending(replies, List.of());
+    private static CommandArgs<byte[], byte[]> evalArgs(Unit unit) {
+        return eval(UnitScripts.APPLY, unit.checkpointKey(), unit.argv());
     }
 
-    private static CommandArgs<byte[], byte[]> args(Op op) {
+    private static CommandArgs<byte[], byte[]> eval(byte[] script, byte[] key, List<byte[]> argv) {
         CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
-        for (int i = 0; i < op.args().length; i++) {
-            if (i == op.keyIndex()) {
-                args.addKey(op.args()[i]);
-            } else {
-                args.add(op.args()[i]);
-            }
+        args.add(script).add(1).addKey(key);
+        for (byte[] arg : argv) {
+            args.add(arg);
         }
         return args;
     }
@@ -165,36 +163,29 @@ final class TargetWriter implements AutoCloseable {
     /** Replies of one batch on their way. */
     final class Pending {
 
-        private final List<CompletableFuture<Void>> replies;
-        private final List<Command<byte[], byte[], Void>> plain;
+        private final List<? extends CompletableFuture<?>> replies;
+        private final List<UnitScripts.Result> results;
 
-        private Pending(List<CompletableFuture<Void>> replies, List<Command<byte[], byte[], Void>> plain) {
+        private Pending(List<? extends CompletableFuture<?>> replies, List<UnitScripts.Result> results) {
             this.replies = replies;
-            this.plain = plain;
+            this.results = results;
         }
 
         boolean isDone() {
             return replies.stream().allMatch(CompletableFuture::isDone);
         }
 
-        /** Waits up to the target timeout; {@link TimeoutException} means "still waiting", never "lost". */
-        Outcome await() throws TimeoutException {
-            Outcome futures = TargetWriter.this.await(replies);
-            if (plain.isEmpty()) {
-                return futures;
-            }
-            // every plain command was answered before the last one of its connection
-            List<String> errors = new ArrayList<>();
-            for (Command<byte[], byte[], Void> command : plain) {
-                if (command.getOutput().hasError()) {
-                    errors.add(command.getOutput().getError());
-                }
-            }
-            return new Outcome(plain.size() - errors.size(), errors);
+        /**
+         * Waits up to the target timeout; {@link TimeoutException} means "still waiting", never "lost".
+         * Returns one result per unit, in order; a unit the target refused as a whole carries its error.
+         */
+        List<UnitScripts.Result> await() throws TimeoutException {
+            TargetWriter.this.await(replies);
+            return results;
         }
     }
 
-    private Outcome await(List<CompletableFuture<Void>> replies) throws TimeoutException {
+    private void await(List<? extends CompletableFuture<?>> replies) throws TimeoutException {
         CompletableFuture<Void> all = CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
         try {
             all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -206,31 +197,177 @@ final class TargetWriter implements AutoCloseable {
                 cluster.flushCommands();
             }
             throw slow;
-        } catch (ExecutionException ignored) {
-            // some replies are errors: sorted out below
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RedisCommandExecutionException)) {
+                throw new IllegalStateException("target " + endpoint + " failed: " + e.getCause(), e.getCause());
+            }
+            // a unit refused as a whole: its result carries the error; wait for the others
+            for (CompletableFuture<?> reply : replies) {
+                try {
+                    reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException refused) {
+                    if (!(refused.getCause() instanceof RedisCommandExecutionException)) {
+                        throw new IllegalStateException("target " + endpoint + " failed: " + refused.getCause(),
+                                refused.getCause());
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + endpoint, interrupted);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + endpoint, e);
         }
-        int applied = 0;
-        List<String> errors = new ArrayList<>();
-        for (CompletableFuture<Void> reply : replies) {
+    }
+
+    /**
+     * Raises the link's epoch in every checkpoint key (every slot, or every database of a standalone
+     * target) and in its resume key, so that a former holder can no longer apply anything (I3).
+     *
+     * @throws FencedException if the target already holds a newer epoch
+     */
+    void fence(String link, long epoch) {
+        byte[] epochBytes = UnitScripts.ascii(Long.toString(epoch));
+        List<byte[]> argv = List.of(epochBytes);
+        List<String> refusals = new ArrayList<>();
+        forEveryCheckpoint(link, (connection, key) -> connection.dispatch(io.lettuce.core.protocol.CommandType.EVAL,
+                new DiscardingOutput(), eval(UnitScripts.FENCE, key, argv)), refusals);
+        if (!refusals.isEmpty()) {
+            throw new FencedException("link " + link + " on " + endpoint + ": " + refusals.get(0));
+        }
+    }
+
+    /** Every checkpoint of the link, one per slot (per database of a standalone target); absent ones omitted. */
+    List<Checkpoint> checkpoints(String link) {
+        List<io.lettuce.core.RedisFuture<byte[]>> values = new ArrayList<>();
+        forEveryCheckpoint(link, (connection, key) -> {
+            io.lettuce.core.RedisFuture<byte[]> value = connection.get(key);
+            values.add(value);
+            return value;
+        }, new ArrayList<>());
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        for (io.lettuce.core.RedisFuture<byte[]> value : values) {
+            Checkpoint checkpoint = Checkpoint.parse(value.toCompletableFuture().join());
+            if (checkpoint != null && checkpoint.offset() >= 0) {
+                checkpoints.add(checkpoint);
+            }
+        }
+        return checkpoints;
+    }
+
+    /** The link's resume point, or null if no full sync of it ever completed on this target. */
+    Checkpoint resumePoint(String link) {
+        byte[] value;
+        if (cluster != null) {
+            value = cluster.sync().get(SlotTags.resumeKey(link));
+        } else {
+            CompletableFuture<byte[]> reply = database(0).async().get(SlotTags.resumeKey(link)).toCompletableFuture();
+            database(0).flushCommands();
+            value = reply.join();
+        }
+        Checkpoint checkpoint = Checkpoint.parse(value);
+        return checkpoint == null || checkpoint.offset() < 0 ? null : checkpoint;
+    }
+
+    /**
+     * Stores the resume point: every slot has applied everything up to {@code offset}. Not waited
+     * for (a stopped target must not stop the applier): the reply is looked at by the next call,
+     * which does nothing while the previous one is unanswered.
+     *
+     * @throws FencedException if a previous store was refused because a newer epoch holds the link
+     */
+    boolean storeResumePoint(String link, long epoch, String replid, long offset) {
+        if (resumeReply != null) {
+            if (!resumeReply.isDone()) {
+                return false;
+            }
             try {
-                reply.get();
-                applied++;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RedisCommandExecutionException refused) {
-                    errors.add(refused.getMessage());
-                } else {
-                    throw new IllegalStateException("target " + endpoint + " failed: " + e.getCause(), e.getCause());
+                resumeReply.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (UnitScripts.isFenced(String.valueOf(e.getCause().getMessage()))) {
+                    throw new FencedException("link " + link + " on " + endpoint + ": " + e.getCause().getMessage());
                 }
+                // not stored (a reconnect, say): the next one will be
+            }
+        }
+        List<byte[]> argv = List.of(UnitScripts.ascii(Long.toString(epoch)), UnitScripts.ascii(replid),
+                UnitScripts.ascii(Long.toString(offset)));
+        if (cluster != null) {
+            resumeReply = cluster.async().dispatch(io.lettuce.core.protocol.CommandType.EVAL, new DiscardingOutput(),
+                    eval(UnitScripts.RESUME, SlotTags.resumeKey(link), argv)).toCompletableFuture();
+        } else {
+            StatefulRedisConnection<byte[], byte[]> connection = database(0);
+            resumeReply = connection.async().dispatch(io.lettuce.core.protocol.CommandType.EVAL, new DiscardingOutput(),
+                    eval(UnitScripts.RESUME, SlotTags.resumeKey(link), argv)).toCompletableFuture();
+            connection.flushCommands();
+        }
+        return true;
+    }
+
+    private CompletableFuture<Void> resumeReply;
+
+    private interface KeyCall {
+        io.lettuce.core.RedisFuture<?> call(io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> connection,
+                                            byte[] key);
+    }
+
+    /** Calls {@code call} for every checkpoint key of the link and the resume key, pipelined, and waits. */
+    private void forEveryCheckpoint(String link, KeyCall call, List<String> refusals) {
+        List<io.lettuce.core.RedisFuture<?>> replies = new ArrayList<>();
+        if (cluster != null) {
+            cluster.setAutoFlushCommands(false);
+            try {
+                for (int slot = 0; slot < io.lettuce.core.cluster.SlotHash.SLOT_COUNT; slot++) {
+                    replies.add(call.call(cluster.async(), SlotTags.checkpointKey(slot, link)));
+                }
+                replies.add(call.call(cluster.async(), SlotTags.resumeKey(link)));
+            } finally {
+                cluster.flushCommands();
+                cluster.setAutoFlushCommands(true);
+            }
+        } else {
+            for (int db = 0; db < databaseCount(); db++) {
+                StatefulRedisConnection<byte[], byte[]> connection = database(db);
+                replies.add(call.call(connection.async(), SlotTags.checkpointKey(0, link)));
+                if (db == 0) {
+                    replies.add(call.call(connection.async(), SlotTags.resumeKey(link)));
+                }
+                connection.flushCommands();
+            }
+        }
+        for (io.lettuce.core.RedisFuture<?> reply : replies) {
+            try {
+                reply.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                String message = String.valueOf(e.getCause().getMessage());
+                if (!UnitScripts.isFenced(message)) {
+                    throw new IllegalStateException("checkpoints of " + link + " on " + endpoint + ": " + message, e.getCause());
+                }
+                refusals.add(message);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("checkpoints of " + link + " on " + endpoint + " not answered", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + endpoint, e);
             }
         }
-        return new Outcome(applied, errors);
     }
+
+    /** Databases of a standalone target: CONFIG GET when allowed (managed services may rename CONFIG), else 16. */
+    private int databaseCount() {
+        if (databaseCount == 0) {
+            try (StatefulRedisConnection<String, String> probe = client.connect()) {
+                Map<String, String> config = probe.sync().configGet("databases");
+                databaseCount = Integer.parseInt(config.getOrDefault("databases", "16"));
+            } catch (RuntimeException e) {
+                databaseCount = 16;
+            }
+        }
+        return databaseCount;
+    }
+
+    private int databaseCount;
 
     private StatefulRedisConnection<byte[], byte[]> database(int db) {
         return databases.computeIfAbsent(db, d -> {
@@ -265,10 +402,14 @@ final class TargetWriter implements AutoCloseable {
             });
         }
         try {
-            Outcome outcome = await(replies);
-            if (!outcome.errors().isEmpty()) {
-                throw new IllegalStateException(name + " refused by " + endpoint + ": " + outcome.errors());
+            for (CompletableFuture<Void> reply : replies) {
+                reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(name + " refused by " + endpoint + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + endpoint, e);
         } catch (TimeoutException e) {
             throw new IllegalStateException(name + " not answered by " + endpoint, e);
         }

@@ -1,0 +1,163 @@
+package dev.redmesh.sync;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.CommandOutput;
+
+/**
+ * The Lua scripts that make every write to a target one atomic, fenced, exactly-once unit
+ * (invariants I1–I3, design.md §4). A unit holds the commands of one slot (one database of a
+ * standalone target) and runs as one script:
+ * <ol>
+ *   <li>read the slot's checkpoint {@code epoch:replid:offset}; a higher stored epoch refuses the
+ *       whole unit ({@code FENCED}, I3);</li>
+ *   <li>skip every command whose source offset the checkpoint already covers in the same history,
+ *       or in the previous history up to its fork point (I2, I4);</li>
+ *   <li>write the new checkpoint <em>first</em>, then the commands: Redis replicates a script's
+ *       effects as {@code MULTI … EXEC}, so every reader can tell this transaction came through a
+ *       link by its first write and drop it (I1).</li>
+ * </ol>
+ * Commands run with {@code redis.pcall}: a command the target refuses (wrong type) is counted, as a
+ * native replica would ignore it, and never leaves the unit half applied.
+ */
+final class UnitScripts {
+
+    /**
+     * KEYS[1] checkpoint key. ARGV: epoch, replid, previous replid, fork offset (last offset shared
+     * with the previous history), unit end offset, then per command: source offset (-1: part of a
+     * full sync, always applied), argument count, arguments (name first).
+     * Returns {applied, skipped, errors, first error}.
+     */
+    static final byte[] APPLY = ascii("""
+            local cur = redis.call('GET', KEYS[1])
+            local epoch = tonumber(ARGV[1])
+            local skip = -1
+            if cur then
+              local e, id, off = string.match(cur, '^(%d+):([^:]*):(%-?%d+)$')
+              if tonumber(e) > epoch then
+                return redis.error_reply('FENCED checkpoint epoch ' .. e .. ' is newer than ' .. ARGV[1])
+              end
+              if id == ARGV[2] then
+                skip = tonumber(off)
+              elseif id == ARGV[3] then
+                skip = math.min(tonumber(off), tonumber(ARGV[4]))
+              end
+            end
+            local mark = tonumber(ARGV[5])
+            if mark < skip then mark = skip end
+            local applied, skipped, errors, first, wrote = 0, 0, 0, '', false
+            local i, n = 6, #ARGV
+            while i <= n do
+              local off, argc = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+              if off >= 0 and off <= skip then
+                skipped = skipped + 1
+              else
+                if not wrote then
+                  redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. ':' .. mark)
+                  wrote = true
+                end
+                local r = redis.pcall(unpack(ARGV, i + 2, i + 1 + argc))
+                if type(r) == 'table' and r.err then
+                  errors = errors + 1
+                  if first == '' then first = r.err end
+                else
+                  applied = applied + 1
+                end
+              end
+              i = i + 2 + argc
+            end
+            return {applied, skipped, errors, first}
+            """);
+
+    /**
+     * KEYS[1] a checkpoint or resume key, ARGV[1] the new holder's epoch: raises the stored epoch so
+     * that a former holder's next unit is refused. Refused itself if a newer epoch is there.
+     */
+    static final byte[] FENCE = ascii("""
+            local cur = redis.call('GET', KEYS[1])
+            if not cur then
+              redis.call('SET', KEYS[1], ARGV[1] .. '::-1')
+              return 1
+            end
+            local e, rest = string.match(cur, '^(%d+):(.*)$')
+            if tonumber(e) > tonumber(ARGV[1]) then
+              return redis.error_reply('FENCED checkpoint epoch ' .. e .. ' is newer than ' .. ARGV[1])
+            end
+            if tonumber(e) < tonumber(ARGV[1]) then
+              redis.call('SET', KEYS[1], ARGV[1] .. ':' .. rest)
+            end
+            return 1
+            """);
+
+    /** KEYS[1] resume key; ARGV epoch, replid, offset: stores the resume point unless fenced. */
+    static final byte[] RESUME = ascii("""
+            local cur = redis.call('GET', KEYS[1])
+            if cur and tonumber(string.match(cur, '^(%d+):')) > tonumber(ARGV[1]) then
+              return redis.error_reply('FENCED resume point epoch is newer than ' .. ARGV[1])
+            end
+            redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. ':' .. ARGV[3])
+            return 1
+            """);
+
+    private UnitScripts() {
+    }
+
+    static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static boolean isFenced(String error) {
+        return error != null && error.contains("FENCED");
+    }
+
+    /** What one unit did, from the script's reply (or the whole unit's error). */
+    static final class Result extends CommandOutput<byte[], byte[], Result> {
+
+        private final long[] counts = new long[3];
+        private int next;
+        private String firstError = "";
+
+        Result() {
+            super(ByteArrayCodec.INSTANCE, null);
+            this.output = this;
+        }
+
+        long applied() {
+            return counts[0];
+        }
+
+        long skipped() {
+            return counts[1];
+        }
+
+        long errors() {
+            return counts[2];
+        }
+
+        /** The first command error inside the unit, empty if none. */
+        String firstError() {
+            return firstError;
+        }
+
+        @Override
+        public void set(long integer) {
+            if (next < counts.length) {
+                counts[next++] = integer;
+            }
+        }
+
+        @Override
+        public void set(ByteBuffer bytes) {
+            if (bytes != null) {
+                firstError = StandardCharsets.UTF_8.decode(bytes).toString();
+            }
+        }
+
+        @Override
+        public void multi(int count) {
+            // the four fields arrive in order
+        }
+    }
+}
