@@ -53,7 +53,7 @@ class OneWaySyncIT {
 
     private SyncWorker worker(RedisNode source, RedisEndpoint target) {
         RedisEndpoint from = new RedisEndpoint(List.of(source.address()), false, null, null, false);
-        SyncWorker worker = new SyncWorker(new SyncWorker.Spec("test", from, target, KeyFilter.everything(),
+        SyncWorker worker = new SyncWorker(new SyncWorker.Spec("test-" + source.port(), from, target, KeyFilter.everything(),
                 SyncOptions.defaults()), event -> { });
         closeLater(worker);
         return worker;
