@@ -8,8 +8,8 @@ public sealed interface ReplicationEvent {
     /** Heap bytes this event holds, for the memory budget. */
     long weight();
 
-    /** {@code +FULLRESYNC}: the target will receive a whole RDB; {@code replid}/{@code offset} name the point it is taken at. */
-    record FullSyncStarted(String replid, long offset) implements ReplicationEvent {
+    /** {@code +FULLRESYNC}: the target will receive a whole RDB; the history and offset it is taken at follow in {@link Streaming}. */
+    record FullSyncStarted() implements ReplicationEvent {
         @Override
         public long weight() {
             return 64;
@@ -41,10 +41,11 @@ public sealed interface ReplicationEvent {
     }
 
     /**
-     * The master answered {@code +CONTINUE} with a new replication id: a replica was promoted and
-     * the stream goes on in its history, which shares everything up to {@code atOffset} with {@code previous}.
+     * The command stream begins (after a full sync, or on {@code +CONTINUE}) in history {@code replid}
+     * after {@code offset}. {@code previous} is the history read before when the master switched to
+     * a new one — a promoted replica, which shares everything up to {@code offset} with it — else null.
      */
-    record HistoryChanged(String replid, String previous, long atOffset) implements ReplicationEvent {
+    record Streaming(String replid, String previous, long offset) implements ReplicationEvent {
         @Override
         public long weight() {
             return 160;

@@ -15,6 +15,7 @@ import com.moilioncircle.redis.replicator.cmd.impl.SelectCommand;
 import com.moilioncircle.redis.replicator.cmd.parser.DefaultCommandParser;
 import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
+import com.moilioncircle.redis.replicator.event.PreCommandSyncEvent;
 import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
 import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.datatype.Function;
@@ -52,7 +53,6 @@ final class ReplicationSource implements AutoCloseable {
     private volatile int db;
     /** The history the events queued so far belong to; a change is announced before the next command. */
     private String announcedReplid;
-    private long lastOffset;
     private Thread thread;
 
     /**
@@ -81,7 +81,6 @@ final class ReplicationSource implements AutoCloseable {
             configuration.setReplId(replid);
             configuration.setReplOffset(offset);
             announcedReplid = replid;
-            lastOffset = offset;
         }
     }
 
@@ -142,9 +141,8 @@ final class ReplicationSource implements AutoCloseable {
                 rdbKeys.set(0);
                 dbsCounted.clear();
                 stats.fullSyncStarted();
-                announcedReplid = configuration.getReplId();
-                lastOffset = configuration.getReplOffset();
-                queue.put(new ReplicationEvent.FullSyncStarted(configuration.getReplId(), configuration.getReplOffset()));
+                announcedReplid = null; // redis-replicator learns the new history only after the RDB
+                queue.put(new ReplicationEvent.FullSyncStarted());
             } else if (event instanceof DumpKeyValuePair kv) {
                 rdbKeys.incrementAndGet();
                 stats.rdbKeyRead(kv.getValue().length);
@@ -168,6 +166,16 @@ final class ReplicationSource implements AutoCloseable {
                 queue.put(new ReplicationEvent.FunctionLibrary(functions.parse(dumped).getCode()));
             } else if (event instanceof PostRdbSyncEvent) {
                 queue.put(new ReplicationEvent.FullSyncFinished(rdbKeys.get()));
+            } else if (event instanceof PreCommandSyncEvent) {
+                String replid = configuration.getReplId();
+                long offset = configuration.getReplOffset();
+                String previous = announcedReplid != null && !announcedReplid.equals(replid) ? announcedReplid : null;
+                if (previous != null) {
+                    log.info("Source {} continues in a new history {} (was {} up to offset {})", endpoint, replid,
+                            previous, offset);
+                }
+                announcedReplid = replid;
+                queue.put(new ReplicationEvent.Streaming(replid, previous, offset));
             } else if (event instanceof SelectCommand select) {
                 db = select.getIndex();
             } else if (event instanceof DefaultCommand command) {
@@ -182,14 +190,6 @@ final class ReplicationSource implements AutoCloseable {
     private void onCommand(DefaultCommand command) throws InterruptedException {
         long end = command.getContext() != null && command.getContext().getOffsets() != null
                 ? command.getContext().getOffsets().getV2() : configuration.getReplOffset();
-        String replid = configuration.getReplId();
-        if (announcedReplid != null && !announcedReplid.equals(replid)) {
-            log.info("Source {} continues in a new history {} (was {} up to offset {})", endpoint, replid,
-                    announcedReplid, lastOffset);
-            queue.put(new ReplicationEvent.HistoryChanged(replid, announcedReplid, lastOffset));
-        }
-        announcedReplid = replid;
-        lastOffset = end;
         ReplicationEvent.Command parsed = ReplicationEvent.Command.of(db, command.getCommand(), command.getArgs(), end);
         if (parsed.name().equals("SELECT")) {
             db = Integer.parseInt(new String(command.getArgs()[0], java.nio.charset.StandardCharsets.US_ASCII));

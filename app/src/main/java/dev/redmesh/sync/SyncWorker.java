@@ -294,29 +294,33 @@ public final class SyncWorker implements AutoCloseable {
         } else if (event instanceof ReplicationEvent.FunctionLibrary library) {
             drain(units, false);
             writer.onEveryMaster(RawCommand.of("FUNCTION"), bytes("LOAD"), bytes("REPLACE"), library.code());
-        } else if (event instanceof ReplicationEvent.FullSyncStarted started) {
+        } else if (event instanceof ReplicationEvent.FullSyncStarted) {
             drain(units, false);
-            replid = started.replid();
+            replid = null;
             previousReplid = "";
             forkOffset = -1;
-            fullSyncOffset = started.offset();
+            fullSyncOffset = -1;
             resumable = false;
             inTransaction = false;
             transaction.clear();
         } else if (event instanceof ReplicationEvent.FullSyncFinished finished) {
-            translatedUpTo = fullSyncOffset;
+            drain(units, false);
+            log.info("Link {}: full sync applied, {} keys", spec.link(), finished.keys());
+        } else if (event instanceof ReplicationEvent.Streaming streaming) {
+            drain(units, false);
+            if (replid == null) {
+                // after a full sync: the RDB was taken at this point of this history
+                fullSyncOffset = streaming.offset();
+                translatedUpTo = streaming.offset();
+            } else if (streaming.previous() != null) {
+                previousReplid = streaming.previous();
+                forkOffset = knownForks.getOrDefault(streaming.previous(), streaming.offset());
+            }
+            replid = streaming.replid();
             resumable = true;
             drain(units, true);
             stats.streaming();
-            log.info("Link {}: full sync applied, {} keys; streaming", spec.link(), finished.keys());
-        } else if (event instanceof ReplicationEvent.HistoryChanged changed) {
-            drain(units, false);
-            previousReplid = changed.previous();
-            forkOffset = knownForks.getOrDefault(changed.previous(), changed.atOffset());
-            replid = changed.replid();
-            if (stats.phase() != SyncStats.Phase.FULL_SYNC) {
-                stats.streaming();
-            }
+            log.info("Link {}: streaming {} after offset {}", spec.link(), replid, streaming.offset());
         }
     }
 

@@ -327,13 +327,21 @@ final class TargetWriter implements AutoCloseable {
                 cluster.setAutoFlushCommands(true);
             }
         } else {
-            for (int db = 0; db < databaseCount(); db++) {
-                StatefulRedisConnection<byte[], byte[]> connection = database(db);
-                replies.add(call.call(connection.async(), SlotTags.checkpointKey(0, link)));
-                if (db == 0) {
-                    replies.add(call.call(connection.async(), SlotTags.resumeKey(link)));
+            // one connection walks every database with SELECT, all in one pipeline
+            admin = admin != null ? admin : client.connect(ByteArrayCodec.INSTANCE);
+            admin.setAutoFlushCommands(false);
+            try {
+                for (int db = 0; db < databaseCount(); db++) {
+                    replies.add(admin.async().select(db));
+                    replies.add(call.call(admin.async(), SlotTags.checkpointKey(0, link)));
+                    if (db == 0) {
+                        replies.add(call.call(admin.async(), SlotTags.resumeKey(link)));
+                    }
                 }
-                connection.flushCommands();
+                replies.add(admin.async().select(0));
+            } finally {
+                admin.flushCommands();
+                admin.setAutoFlushCommands(true);
             }
         }
         for (io.lettuce.core.RedisFuture<?> reply : replies) {
@@ -357,7 +365,9 @@ final class TargetWriter implements AutoCloseable {
     /** Databases of a standalone target: CONFIG GET when allowed (managed services may rename CONFIG), else 16. */
     private int databaseCount() {
         if (databaseCount == 0) {
-            try (StatefulRedisConnection<String, String> probe = client.connect()) {
+            try {
+                StatefulRedisConnection<byte[], byte[]> probe = admin != null ? admin : client.connect(ByteArrayCodec.INSTANCE);
+                admin = probe;
                 Map<String, String> config = probe.sync().configGet("databases");
                 databaseCount = Integer.parseInt(config.getOrDefault("databases", "16"));
             } catch (RuntimeException e) {
@@ -368,6 +378,7 @@ final class TargetWriter implements AutoCloseable {
     }
 
     private int databaseCount;
+    private StatefulRedisConnection<byte[], byte[]> admin;
 
     private StatefulRedisConnection<byte[], byte[]> database(int db) {
         return databases.computeIfAbsent(db, d -> {
@@ -423,6 +434,9 @@ final class TargetWriter implements AutoCloseable {
     @Override
     public void close() {
         databases.values().forEach(StatefulRedisConnection::close);
+        if (admin != null) {
+            admin.close();
+        }
         if (cluster != null) {
             cluster.close();
             clusterClient.shutdown();
