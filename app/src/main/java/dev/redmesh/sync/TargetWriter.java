@@ -193,6 +193,9 @@ final class TargetWriter implements AutoCloseable {
             // Commands Lettuce queued on its own (after a reconnect, say) wait for a flush that no
             // new batch may bring: push them out, then keep waiting, never resending anything.
             databases.values().forEach(StatefulRedisConnection::flushCommands);
+            if (admin != null) {
+                admin.flushCommands();
+            }
             if (cluster != null) {
                 cluster.flushCommands();
             }
@@ -258,15 +261,7 @@ final class TargetWriter implements AutoCloseable {
 
     /** The link's resume point, or null if no full sync of it ever completed on this target. */
     Checkpoint resumePoint(String link) {
-        byte[] value;
-        if (cluster != null) {
-            value = cluster.sync().get(SlotTags.resumeKey(link));
-        } else {
-            CompletableFuture<byte[]> reply = database(0).async().get(SlotTags.resumeKey(link)).toCompletableFuture();
-            database(0).flushCommands();
-            value = reply.join();
-        }
-        Checkpoint checkpoint = Checkpoint.parse(value);
+        Checkpoint checkpoint = Checkpoint.parse(atResumeKey(commands -> commands.get(SlotTags.resumeKey(link))).join());
         return checkpoint == null || checkpoint.offset() < 0 ? null : checkpoint;
     }
 
@@ -293,19 +288,25 @@ final class TargetWriter implements AutoCloseable {
         }
         List<byte[]> argv = List.of(UnitScripts.ascii(Long.toString(epoch)), UnitScripts.ascii(replid),
                 UnitScripts.ascii(Long.toString(offset)));
-        if (cluster != null) {
-            resumeReply = cluster.async().dispatch(io.lettuce.core.protocol.CommandType.EVAL, new DiscardingOutput(),
-                    eval(UnitScripts.RESUME, SlotTags.resumeKey(link), argv)).toCompletableFuture();
-        } else {
-            StatefulRedisConnection<byte[], byte[]> connection = database(0);
-            resumeReply = connection.async().dispatch(io.lettuce.core.protocol.CommandType.EVAL, new DiscardingOutput(),
-                    eval(UnitScripts.RESUME, SlotTags.resumeKey(link), argv)).toCompletableFuture();
-            connection.flushCommands();
-        }
+        resumeReply = atResumeKey(commands -> commands.dispatch(io.lettuce.core.protocol.CommandType.EVAL,
+                new DiscardingOutput(), eval(UnitScripts.RESUME, SlotTags.resumeKey(link), argv)));
         return true;
     }
 
     private CompletableFuture<Void> resumeReply;
+
+    /** Sends one command on the connection that serves the resume key (slot 0, or database 0), flushed. */
+    private <T> CompletableFuture<T> atResumeKey(
+            java.util.function.Function<io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]>,
+                    io.lettuce.core.RedisFuture<T>> call) {
+        if (cluster != null) {
+            return call.apply(cluster.async()).toCompletableFuture();
+        }
+        StatefulRedisConnection<byte[], byte[]> connection = database(0);
+        CompletableFuture<T> reply = call.apply(connection.async()).toCompletableFuture();
+        connection.flushCommands();
+        return reply;
+    }
 
     private interface KeyCall {
         io.lettuce.core.RedisFuture<?> call(io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> connection,
@@ -327,11 +328,13 @@ final class TargetWriter implements AutoCloseable {
                 cluster.setAutoFlushCommands(true);
             }
         } else {
-            // one connection walks every database with SELECT, all in one pipeline
-            admin = admin != null ? admin : client.connect(ByteArrayCodec.INSTANCE);
+            // one connection walks every database with SELECT, all in one pipeline; the count is asked
+            // first, since a synchronous call on a connection that does not flush would only time out
+            int databases = databaseCount();
+            StatefulRedisConnection<byte[], byte[]> admin = admin();
             admin.setAutoFlushCommands(false);
             try {
-                for (int db = 0; db < databaseCount(); db++) {
+                for (int db = 0; db < databases; db++) {
                     replies.add(admin.async().select(db));
                     replies.add(call.call(admin.async(), SlotTags.checkpointKey(0, link)));
                     if (db == 0) {
@@ -344,20 +347,28 @@ final class TargetWriter implements AutoCloseable {
                 admin.setAutoFlushCommands(true);
             }
         }
-        for (io.lettuce.core.RedisFuture<?> reply : replies) {
+        List<CompletableFuture<?>> answers = new ArrayList<>(replies.size());
+        replies.forEach(reply -> answers.add(reply.toCompletableFuture()));
+        for (int attempt = 1; ; attempt++) {
             try {
-                reply.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
+                await(answers); // pushes out what Lettuce queued on its own when slow, like any batch
+                break;
+            } catch (TimeoutException slow) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("checkpoints of " + link + " on " + endpoint + " not answered within "
+                            + timeout.multipliedBy(3), slow);
+                }
+            }
+        }
+        for (CompletableFuture<?> answer : answers) {
+            try {
+                answer.join();
+            } catch (java.util.concurrent.CompletionException e) {
                 String message = String.valueOf(e.getCause().getMessage());
                 if (!UnitScripts.isFenced(message)) {
                     throw new IllegalStateException("checkpoints of " + link + " on " + endpoint + ": " + message, e.getCause());
                 }
                 refusals.add(message);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("checkpoints of " + link + " on " + endpoint + " not answered", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + endpoint, e);
             }
         }
     }
@@ -366,9 +377,7 @@ final class TargetWriter implements AutoCloseable {
     private int databaseCount() {
         if (databaseCount == 0) {
             try {
-                StatefulRedisConnection<byte[], byte[]> probe = admin != null ? admin : client.connect(ByteArrayCodec.INSTANCE);
-                admin = probe;
-                Map<String, String> config = probe.sync().configGet("databases");
+                Map<String, String> config = admin().sync().configGet("databases");
                 databaseCount = Integer.parseInt(config.getOrDefault("databases", "16"));
             } catch (RuntimeException e) {
                 databaseCount = 16;
@@ -379,6 +388,14 @@ final class TargetWriter implements AutoCloseable {
 
     private int databaseCount;
     private StatefulRedisConnection<byte[], byte[]> admin;
+
+    /** A connection for the link's bookkeeping across databases (it SELECTs freely), opened on first use. */
+    private StatefulRedisConnection<byte[], byte[]> admin() {
+        if (admin == null) {
+            admin = client.connect(ByteArrayCodec.INSTANCE);
+        }
+        return admin;
+    }
 
     private StatefulRedisConnection<byte[], byte[]> database(int db) {
         return databases.computeIfAbsent(db, d -> {
