@@ -40,8 +40,4 @@ final class SlotTags {
     static byte[] resumeKey(String link) {
         return (KeyFilter.INTERNAL_PREFIX + "resume:{" + TAGS[0] + "}:" + link).getBytes(StandardCharsets.UTF_8);
     }
-
-    static String checkpointPattern(String link) {
-        return KeyFilter.INTERNAL_PREFIX + "ckpt:{*}:" + link;
-    }
 }

@@ -19,6 +19,8 @@ import io.lettuce.core.cluster.SlotHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.redmesh.topology.ReplicationInfo;
+
 /**
  * Runs one link in one direction: a {@link ReplicationSource} reading the source master into a
  * bounded queue, and an applier thread turning what it reads into atomic units on the target
@@ -119,10 +121,10 @@ public final class SyncWorker implements AutoCloseable {
      * @return the point to resume after, or null for a full sync
      */
     private Checkpoint plan(Checkpoint resume, List<Checkpoint> checkpoints) {
-        Map<String, String> info = parseInfo(sourceConnection.sync().info("replication"));
-        String current = info.getOrDefault("master_replid", "");
-        String former = info.getOrDefault("master_replid2", "");
-        long second = Long.parseLong(info.getOrDefault("second_repl_offset", "-1"));
+        ReplicationInfo info = ReplicationInfo.parse(sourceConnection.sync().info("replication"));
+        String current = info.replid() == null ? "" : info.replid();
+        String former = info.replid2() == null ? "" : info.replid2();
+        long second = info.secondReplOffset();
         long fork = second > 0 ? second - 1 : -1;
         if (fork >= 0) {
             knownForks.put(former, fork);
@@ -175,17 +177,6 @@ public final class SyncWorker implements AutoCloseable {
         events.accept(message);
     }
 
-    private static Map<String, String> parseInfo(String info) {
-        Map<String, String> fields = new HashMap<>();
-        info.lines().forEach(line -> {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
-            }
-        });
-        return fields;
-    }
-
     public SyncStats stats() {
         return stats;
     }
@@ -221,8 +212,7 @@ public final class SyncWorker implements AutoCloseable {
 
     private long sourceOffset() {
         try {
-            return Long.parseLong(parseInfo(sourceConnection.sync().info("replication"))
-                    .getOrDefault("master_repl_offset", "-1"));
+            return ReplicationInfo.parse(sourceConnection.sync().info("replication")).offset();
         } catch (RuntimeException e) {
             return -1; // source unreachable: lag unknown
         }
@@ -438,10 +428,6 @@ public final class SyncWorker implements AutoCloseable {
                     .add(offset, name, args, weight, restored);
         }
 
-        boolean isEmpty() {
-            return byShard.isEmpty();
-        }
-
         List<UnitBuilder> take() {
             List<UnitBuilder> all = new ArrayList<>(byShard.values());
             byShard.clear();
@@ -492,13 +478,17 @@ public final class SyncWorker implements AutoCloseable {
     private void flush(Units units) throws InterruptedException {
         List<UnitBuilder> builders = units.take();
         List<TargetWriter.Unit> toSend = new ArrayList<>(builders.size());
+        // the header is the same for every unit of the batch but its mark
+        byte[] history = bytes(replid == null ? "" : replid);
+        byte[] previous = bytes(previousReplid);
+        byte[] fork = bytes(forkOffset);
         for (UnitBuilder builder : builders) {
             long mark = builder.lastOffset >= 0 ? builder.lastOffset : fullSyncOffset;
             List<byte[]> argv = new ArrayList<>(builder.body.size() + 5);
             argv.add(epochBytes);
-            argv.add(bytes(replid == null ? "" : replid));
-            argv.add(bytes(previousReplid));
-            argv.add(bytes(forkOffset));
+            argv.add(history);
+            argv.add(previous);
+            argv.add(fork);
             argv.add(bytes(mark));
             argv.addAll(builder.body);
             toSend.add(new TargetWriter.Unit(builder.db, SlotTags.checkpointKey(builder.slot, spec.link()), argv));

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterEach;
@@ -102,13 +101,7 @@ class ActiveActiveIT {
     }
 
     private List<RedisCommands<String, String>> nodes(Mesh.Region region) {
-        List<RedisCommands<String, String>> nodes = new ArrayList<>();
-        for (RedisNode master : region.masters()) {
-            RedisClient client = RedisClient.create(master.uri());
-            mesh.own(client::shutdown);
-            nodes.add(client.connect().sync());
-        }
-        return nodes;
+        return region.masters().stream().map(mesh::commands).toList();
     }
 
     @Test
@@ -154,8 +147,7 @@ class ActiveActiveIT {
 
     @Test
     void aPlannedFailoverUnderLoadResumesByPartialResyncOnTheNewMaster() throws Exception {
-        LocalReplicationGroup group = mesh.own(LocalReplicationGroup.start(RedisBinary.forVersion("7"), 1,
-                "repl-backlog-size 64mb"));
+        LocalReplicationGroup group = standalone("a").group();
         RedisNode target = mesh.own(RedisNode.start(RedisBinary.forVersion("7")));
         RedisNode oldMaster = group.master();
         RedisNode replica = group.replicas().get(0);
@@ -188,14 +180,13 @@ class ActiveActiveIT {
         assertThat(Long.parseLong(replica.info("stats").get("sync_partial_ok"))).isPositive();
         assertThat(second.stats().divergences()).isZero();
         workload.assertExactIn("target", mesh.commands(target));
-        assertThat(DatasetComparison.differences(List.of(standaloneCommands(replica)), List.of(standaloneCommands(target))))
+        assertThat(DatasetComparison.differences(List.of(mesh.commands(replica)), List.of(mesh.commands(target))))
                 .isEmpty();
     }
 
     @Test
     void aReplicaPromotedWhileBehindIsFollowedAndTheDivergenceIsRecordedWithItsRange() throws Exception {
-        LocalReplicationGroup group = mesh.own(LocalReplicationGroup.start(RedisBinary.forVersion("7"), 1,
-                "repl-backlog-size 64mb"));
+        LocalReplicationGroup group = standalone("a").group();
         RedisNode target = mesh.own(RedisNode.start(RedisBinary.forVersion("7")));
         RedisNode oldMaster = group.master();
         RedisNode replica = group.replicas().get(0);
@@ -247,9 +238,4 @@ class ActiveActiveIT {
         assertThat(dst.get("lost:counter")).as("what the target got before the fork stays, reported").isEqualTo("50");
     }
 
-    private RedisCommands<String, String> standaloneCommands(RedisNode node) {
-        RedisClient client = RedisClient.create(node.uri());
-        mesh.own(client::shutdown);
-        return client.connect().sync();
-    }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
@@ -59,7 +60,7 @@ public final class Mesh implements AutoCloseable {
         return commands(region.group().master());
     }
 
-    public RedisClusterCommands<String, String> commands(RedisNode node) {
+    public RedisCommands<String, String> commands(RedisNode node) {
         RedisClient client = RedisClient.create(node.uri());
         own(client::shutdown);
         return client.connect().sync();
