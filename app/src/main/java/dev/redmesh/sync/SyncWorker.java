@@ -96,7 +96,7 @@ public final class SyncWorker implements AutoCloseable {
      * @throws FencedException if the target already holds a newer epoch for the link
      */
     public void start() {
-        writer = new TargetWriter(spec.target(), spec.options().targetTimeout());
+        writer = new TargetWriter(spec.target(), spec.options().targetTimeout(), spec.options().apply());
         writer.fence(spec.link(), spec.epoch());
         sourceClient = RedisClient.create(sourceUri());
         sourceConnection = sourceClient.connect();

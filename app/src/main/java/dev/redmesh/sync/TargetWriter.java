@@ -50,10 +50,19 @@ final class TargetWriter implements AutoCloseable {
     private final StatefulRedisClusterConnection<byte[], byte[]> cluster;
     private final Map<Integer, StatefulRedisConnection<byte[], byte[]>> databases = new HashMap<>();
     private final int rdbVersion;
+    private final SyncOptions.Apply apply;
 
     TargetWriter(RedisEndpoint endpoint, Duration timeout) {
+        this(endpoint, timeout, SyncOptions.Apply.UNITS);
+    }
+
+    TargetWriter(RedisEndpoint endpoint, Duration timeout, SyncOptions.Apply apply) {
         this.endpoint = endpoint;
         this.timeout = timeout;
+        this.apply = apply;
+        if (apply != SyncOptions.Apply.UNITS && endpoint.cluster()) {
+            throw new IllegalArgumentException("the " + apply + " baseline is measured on standalone targets only");
+        }
         if (endpoint.cluster()) {
             this.client = null;
             this.clusterClient = RedisClusterClient.create(endpoint.seeds().stream().map(this::uri).toList());
@@ -130,8 +139,12 @@ final class TargetWriter implements AutoCloseable {
         for (Unit unit : units) {
             UnitScripts.Result result = new UnitScripts.Result();
             results.add(result);
-            perDatabase.computeIfAbsent(unit.db(), d -> new ArrayList<>())
-                    .add(new Command<>(io.lettuce.core.protocol.CommandType.EVAL, result, evalArgs(unit)));
+            List<RedisCommand<byte[], byte[], ?>> commands = perDatabase.computeIfAbsent(unit.db(), d -> new ArrayList<>());
+            if (apply == SyncOptions.Apply.PLAIN) {
+                commands.addAll(plain(unit, result));
+            } else {
+                commands.add(new Command<>(io.lettuce.core.protocol.CommandType.EVAL, result, evalArgs(unit)));
+            }
         }
         List<CompletableFuture<?>> lasts = new ArrayList<>();
         perDatabase.forEach((db, commands) -> {
@@ -147,8 +160,36 @@ final class TargetWriter implements AutoCloseable {
         return new Pending(lasts, results);
     }
 
-    private static CommandArgs<byte[], byte[]> evalArgs(Unit unit) {
+    private CommandArgs<byte[], byte[]> evalArgs(Unit unit) {
+        if (apply == SyncOptions.Apply.UNITS_WITHOUT_CHECKPOINT) {
+            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
+            args.add(UnitScripts.APPLY_WITHOUT_CHECKPOINT).add(0);
+            unit.argv().forEach(args::add);
+            return args;
+        }
         return eval(UnitScripts.APPLY, unit.checkpointKey(), unit.argv());
+    }
+
+    /**
+     * The PLAIN baseline: the unit's commands one by one, as a copier without checkpoints would send
+     * them; the unit counts as applied in full (errors are not looked at).
+     */
+    private static List<RedisCommand<byte[], byte[], ?>> plain(Unit unit, UnitScripts.Result result) {
+        List<byte[]> argv = unit.argv();
+        List<RedisCommand<byte[], byte[], ?>> commands = new ArrayList<>();
+        for (int i = UnitScripts.HEADER_ARGS; i < argv.size(); ) {
+            int argc = Integer.parseInt(new String(argv.get(i + 1), java.nio.charset.StandardCharsets.US_ASCII));
+            CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
+            for (int a = i + 3; a < i + 2 + argc; a++) {
+                args.add(argv.get(a));
+            }
+            commands.add(new Command<>(new RawCommand(argv.get(i + 2)), new DiscardingOutput(), args));
+            i += 2 + argc;
+        }
+        result.set(commands.size());
+        result.set(0);
+        result.set(0);
+        return commands;
     }
 
     private static CommandArgs<byte[], byte[]> eval(byte[] script, byte[] key, List<byte[]> argv) {

@@ -1,0 +1,299 @@
+package dev.redmesh.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+
+import dev.redmesh.localredis.RedisBinary;
+import dev.redmesh.localredis.RedisNode;
+import dev.redmesh.sync.KeyFilter;
+import dev.redmesh.sync.RedisEndpoint;
+import dev.redmesh.sync.SyncOptions;
+import dev.redmesh.sync.SyncStats;
+import dev.redmesh.sync.SyncWorker;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark P2 (not a test; run on purpose): two regions written at once, synced both ways.
+ * <ol>
+ *   <li>Lag: {@code bench.rate} writes/s into each region (SET and INCRBY, half each) for
+ *   {@code bench.seconds}, while a probe writes {@code probe:<region>:<n>} every 5 ms and the other
+ *   region's keyspace notification of that key is timed on the same clock (one JVM's nanoTime).
+ *   The physical anchor, in the same run: a native replica of region a, timed by the same probe.</li>
+ *   <li>Throughput: a backlog of {@code bench.commands} redis-benchmark SET/INCR drained by the
+ *   worker with checkpointed units, and again with the two baselines that give up checkpointing
+ *   (the same Lua units without checkpoint, and plain pipelined commands).</li>
+ * </ol>
+ * <pre>./mvnw -pl app -am -Dskip.npm verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dit.test=ActiveActiveBench -Dbench.rate=10000 -Dbench.seconds=30 -Dbench.commands=1000000</pre>
+ */
+class ActiveActiveBench {
+
+    private static final long PROBE_EVERY_NANOS = 5_000_000;
+
+    @Test
+    void lagAndCheckpointCost() throws Exception {
+        int rate = Integer.getInteger("bench.rate", 10_000);
+        int seconds = Integer.getInteger("bench.seconds", 30);
+        long commands = Long.getLong("bench.commands", 1_000_000);
+        RedisBinary binary = RedisBinary.locate();
+        StringBuilder report = new StringBuilder();
+
+        try (RedisNode a = RedisNode.start(binary, "notify-keyspace-events K$");
+             RedisNode b = RedisNode.start(binary, "notify-keyspace-events K$");
+             RedisNode replica = RedisNode.start(binary, "notify-keyspace-events K$");
+             SyncWorker ab = worker("a.b", a, b, SyncOptions.Apply.UNITS);
+             SyncWorker ba = worker("b.a", b, a, SyncOptions.Apply.UNITS);
+             RedisClient client = RedisClient.create()) {
+            replica.replicaOf(a);
+            replica.awaitInSyncWith(a);
+            ab.start();
+            ba.start();
+            await("both links streaming", () -> ab.stats().phase() == SyncStats.Phase.STREAMING
+                    && ba.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
+
+            Probe aToB = new Probe(client, a, b, "a");
+            Probe bToA = new Probe(client, b, a, "b");
+            Probe aToReplica = new Probe(client, a, replica, "r");
+            Load loadA = new Load(client, a, "a", rate);
+            Load loadB = new Load(client, b, "b", rate);
+            List<Thread> threads = List.of(new Thread(loadA, "load-a"), new Thread(loadB, "load-b"),
+                    new Thread(aToB, "probe-a"), new Thread(bToA, "probe-b"), new Thread(aToReplica, "probe-r"));
+            threads.forEach(Thread::start);
+            Thread.sleep(5_000); // warm-up: JIT, connections, buffers
+            for (Probe probe : List.of(aToB, bToA, aToReplica)) {
+                probe.lags.clear();
+            }
+            long ackedBefore = loadA.acked.get() + loadB.acked.get();
+            long appliedBefore = ab.stats().commandsApplied() + ba.stats().commandsApplied();
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long acked = loadA.acked.get() + loadB.acked.get() - ackedBefore;
+            long applied = ab.stats().commandsApplied() + ba.stats().commandsApplied() - appliedBefore;
+            long[] mesh = concat(aToB.lags(), bToA.lags());
+            long[] nativeLags = aToReplica.lags();
+            threads.forEach(Thread::interrupt);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            report.append(String.format("P2-lag rate_per_region=%d seconds=%d offered_ops_per_s=%.0f applied_ops_per_s=%.0f "
+                            + "probes=%d worker_p50_ms=%.2f worker_p99_ms=%.2f worker_p999_ms=%.2f worker_max_ms=%.2f "
+                            + "native_p50_ms=%.2f native_p99_ms=%.2f native_max_ms=%.2f p99_ratio=%.2f "
+                            + "echoes_dropped=%d apply_errors=%d%n",
+                    rate, seconds, acked / elapsed, applied / elapsed, mesh.length,
+                    pct(mesh, 50), pct(mesh, 99), pct(mesh, 99.9), pct(mesh, 100),
+                    pct(nativeLags, 50), pct(nativeLags, 99), pct(nativeLags, 100), pct(mesh, 99) / pct(nativeLags, 99),
+                    ab.stats().echoesDropped() + ba.stats().echoesDropped(),
+                    ab.stats().applyErrors() + ba.stats().applyErrors()));
+        }
+
+        double[] seconds3 = new double[SyncOptions.Apply.values().length];
+        for (SyncOptions.Apply mode : SyncOptions.Apply.values()) {
+            seconds3[mode.ordinal()] = drain(binary, mode, commands);
+            report.append(String.format("P2-drain mode=%s commands=%d seconds=%.2f commands_per_s=%.0f%n",
+                    mode, commands, seconds3[mode.ordinal()], commands / seconds3[mode.ordinal()]));
+        }
+        double units = seconds3[SyncOptions.Apply.UNITS.ordinal()];
+        report.append(String.format("P2-throughput-ratio checkpointed_over_units_without_checkpoint=%.2f "
+                        + "checkpointed_over_plain=%.2f%n",
+                seconds3[SyncOptions.Apply.UNITS_WITHOUT_CHECKPOINT.ordinal()] / units,
+                seconds3[SyncOptions.Apply.PLAIN.ordinal()] / units));
+        report.append("redis=").append(binary.version()).append(" cores=")
+                .append(Runtime.getRuntime().availableProcessors()).append('\n');
+        System.out.print("ACTIVE-ACTIVE-BENCH\n" + report);
+        Path out = Path.of("target", "bench", "active-active.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+    }
+
+    /** Seconds the worker takes to apply a backlog of {@code commands} written while its target was stopped. */
+    private static double drain(RedisBinary binary, SyncOptions.Apply mode, long commands) throws Exception {
+        try (RedisNode source = RedisNode.start(binary, "repl-backlog-size 1gb", "client-output-buffer-limit replica 0 0 0");
+             RedisNode target = RedisNode.start(binary);
+             SyncWorker worker = worker("drain", source, target, mode)) {
+            worker.start();
+            await("worker streaming", () -> worker.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
+            target.pause();
+            long start = offset(source);
+            String benchmark = benchmarkBinary(binary);
+            run(benchmark, "-p", Integer.toString(source.port()), "-t", "set,incr", "-n", Long.toString(commands / 2),
+                    "-P", "100", "-r", "1000000", "-d", "32", "-q");
+            long end = offset(source);
+            if (end <= start) {
+                throw new IllegalStateException("redis-benchmark wrote nothing");
+            }
+            target.resume();
+            long t0 = System.nanoTime();
+            await("worker drained (" + mode + ")", () -> worker.stats().appliedOffset(), end);
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /** Writes {@code probe:<name>:<n>} to one node and times its keyspace notification on another. */
+    private static final class Probe implements Runnable {
+
+        private final StatefulRedisConnection<String, String> writer;
+        private final StatefulRedisPubSubConnection<String, String> reader;
+        private final String prefix;
+        private final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+        final List<Long> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Probe(RedisClient client, RedisNode from, RedisNode to, String name) {
+            this.prefix = "probe:" + name + ":";
+            this.writer = client.connect(from.uri());
+            this.reader = client.connectPubSub(to.uri());
+            reader.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String pattern, String channel, String message) {
+                    long now = System.nanoTime();
+                    if (!"set".equals(message)) {
+                        return;
+                    }
+                    long seq = Long.parseLong(channel.substring(channel.lastIndexOf(':') + 1));
+                    Long sent = sentAt.remove(seq);
+                    if (sent != null) {
+                        lags.add(now - sent);
+                    }
+                }
+            });
+            reader.sync().psubscribe("__keyspace@0__:" + prefix + "*");
+        }
+
+        long[] lags() {
+            synchronized (lags) {
+                return lags.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
+        }
+
+        @Override
+        public void run() {
+            long next = System.nanoTime();
+            for (long seq = 0; !Thread.currentThread().isInterrupted(); seq++) {
+                sentAt.put(seq, System.nanoTime());
+                writer.async().set(prefix + seq, "1");
+                next += PROBE_EVERY_NANOS;
+                if (!sleepUntil(next)) {
+                    break;
+                }
+            }
+            writer.close();
+            reader.close();
+        }
+    }
+
+    /** {@code rate} writes/s, paced per millisecond, pipelined: half SET of a 32-byte value, half INCRBY. */
+    private static final class Load implements Runnable {
+
+        private final StatefulRedisConnection<String, String> connection;
+        private final String region;
+        private final int rate;
+        final AtomicLong acked = new AtomicLong();
+
+        Load(RedisClient client, RedisNode node, String region, int rate) {
+            this.connection = client.connect(node.uri());
+            this.region = region;
+            this.rate = rate;
+        }
+
+        @Override
+        public void run() {
+            RedisAsyncCommands<String, String> commands = connection.async();
+            connection.setAutoFlushCommands(false);
+            String value = "v".repeat(32);
+            long start = System.nanoTime();
+            long sent = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
+                for (; sent < due; sent++) {
+                    long n = sent % 100_000;
+                    if ((sent & 1) == 0) {
+                        commands.set("load:" + region + ":" + n, value).thenRun(acked::incrementAndGet);
+                    } else {
+                        commands.incrby("count:" + region + ":" + (n % 1000), 1).thenRun(acked::incrementAndGet);
+                    }
+                }
+                connection.flushCommands();
+                if (!sleepUntil(System.nanoTime() + 1_000_000)) {
+                    break;
+                }
+            }
+            connection.close();
+        }
+    }
+
+    private static boolean sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return !Thread.currentThread().isInterrupted();
+    }
+
+    private static SyncWorker worker(String link, RedisNode source, RedisNode target, SyncOptions.Apply mode) {
+        return new SyncWorker(new SyncWorker.Spec(link,
+                new RedisEndpoint(List.of(source.address()), false, null, null, false),
+                new RedisEndpoint(List.of(target.address()), false, null, null, false),
+                KeyFilter.everything(), SyncOptions.defaults().withApply(mode)), e -> { });
+    }
+
+    private static long[] concat(long[] x, long[] y) {
+        long[] all = Arrays.copyOf(x, x.length + y.length);
+        System.arraycopy(y, 0, all, x.length, y.length);
+        Arrays.sort(all);
+        return all;
+    }
+
+    /** The p-th percentile (nearest rank) in milliseconds of sorted nanosecond values. */
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
+    }
+
+    private static long offset(RedisNode node) {
+        return Long.parseLong(node.info("replication").get("master_repl_offset"));
+    }
+
+    static String benchmarkBinary(RedisBinary binary) {
+        Path sibling = binary.path().resolveSibling("redis-benchmark");
+        return Files.isExecutable(sibling) ? sibling.toString() : "redis-benchmark";
+    }
+
+    private static void await(String what, LongSupplier value, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (value.getAsLong() < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out: " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+}
