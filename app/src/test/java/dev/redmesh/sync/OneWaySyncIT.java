@@ -117,6 +117,30 @@ class OneWaySyncIT {
         assertThat(worker.stats().applyErrors()).isZero();
     }
 
+    /** The P2 benchmark prices checkpointing against these baselines: they must copy the same data. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = SyncOptions.Apply.class, names = {"UNITS_WITHOUT_CHECKPOINT", "PLAIN"})
+    void benchmarkBaselinesCopyTheSameData(SyncOptions.Apply mode) throws Exception {
+        RedisNode source = closeLater(start(RedisBinary.locate()));
+        RedisNode target = closeLater(start(RedisBinary.locate()));
+        RedisCommands<String, String> src = connect(source, 0);
+        Workload.preload(src, "pre:", 2_000);
+        SyncWorker worker = closeLater(new SyncWorker(new SyncWorker.Spec("baseline",
+                new RedisEndpoint(List.of(source.address()), false, null, null, false),
+                new RedisEndpoint(List.of(target.address()), false, null, null, false), KeyFilter.everything(),
+                SyncOptions.defaults().withApply(mode)), event -> { }));
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+        Workload.Writer writer = new Workload.Writer(connect(source, 0), "live:");
+        Thread.sleep(300);
+        writer.close();
+        awaitStreamingAndCaughtUp(worker);
+        awaitEqual("equal", List.of(src), List.of(connect(target, 0)));
+        assertThat(connect(target, 0).get("live:counter")).isEqualTo(Long.toString(writer.rounds()));
+        assertThat(connect(target, 0).get(new String(SlotTags.checkpointKey(0, "baseline"), java.nio.charset.StandardCharsets.US_ASCII)))
+                .as("fenced at start, never advanced: a baseline writes no checkpoint").isEqualTo("1::-1");
+    }
+
     /** One side of a link: a standalone node or a Redis Cluster 3 × 1, with what the test needs of it. */
     private record Side(List<RedisNode> masters, RedisEndpoint endpoint, LocalRedisCluster cluster) {
     }
