@@ -7,5 +7,7 @@ public enum EventType {
     LINK_STATE,
     ROLE_CHANGE,
     SPLIT_BRAIN,
-    DIVERGENCE
+    DIVERGENCE,
+    ASSIGNMENT,
+    LEADER
 }

@@ -2,6 +2,7 @@ package dev.redmesh.link;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -24,28 +25,36 @@ import org.springframework.web.bind.annotation.RestController;
 class LinkController {
 
     private final LinkService service;
+    private final LinkProgress progress;
 
-    LinkController(LinkService service) {
+    LinkController(LinkService service, LinkProgress progress) {
         this.service = service;
+        this.progress = progress;
+    }
+
+    private LinkResponse response(ReplicationLink link) {
+        return LinkResponse.of(link, progress.shards(link.getId()));
     }
 
     @GetMapping
     @Operation(summary = "List links, optionally only those from a source and/or to a target cluster")
     List<LinkResponse> list(@RequestParam(required = false) String source, @RequestParam(required = false) String target) {
-        return service.search(source, target).stream().map(LinkResponse::of).toList();
+        List<ReplicationLink> found = service.search(source, target);
+        Map<String, List<LinkResponse.ShardAssignment>> shards = progress.shardsByLink();
+        return found.stream().map(l -> LinkResponse.of(l, shards.getOrDefault(l.getId(), List.of()))).toList();
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "Read one link; its id is <source>.<target>")
     LinkResponse get(@PathVariable String id) {
-        return LinkResponse.of(service.get(id));
+        return response(service.get(id));
     }
 
     @PostMapping
     @Operation(summary = "Create an explicit link outside any mesh; 409 if the pair is already linked")
     ResponseEntity<LinkResponse> create(@RequestBody LinkRequest request) {
         ReplicationLink link = service.createExplicit(request);
-        return ResponseEntity.created(URI.create("/api/v1/links/" + link.getId())).body(LinkResponse.of(link));
+        return ResponseEntity.created(URI.create("/api/v1/links/" + link.getId())).body(response(link));
     }
 
     @DeleteMapping("/{id}")
@@ -58,12 +67,12 @@ class LinkController {
     @PostMapping("/{id}/pause")
     @Operation(summary = "Stop carrying writes on this link (idempotent)")
     LinkResponse pause(@PathVariable String id) {
-        return LinkResponse.of(service.pause(id));
+        return response(service.pause(id));
     }
 
     @PostMapping("/{id}/resume")
     @Operation(summary = "Resume a paused or broken link (idempotent)")
     LinkResponse resume(@PathVariable String id) {
-        return LinkResponse.of(service.resume(id));
+        return response(service.resume(id));
     }
 }

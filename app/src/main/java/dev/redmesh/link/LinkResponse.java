@@ -7,21 +7,29 @@ import java.util.List;
  * A link as the API shows it. Lag and throughput are null until a sync worker reports them;
  * {@code shards} lists the per-source-shard assignments once workers run the link.
  */
-record LinkResponse(String id, String source, String target, LinkMode mode, LinkState state, String stateReason,
+public record LinkResponse(String id, String source, String target, LinkMode mode, LinkState state, String stateReason,
                     Instant stateChangedAt, LinkOrigin origin, String mesh, Filters filters,
                     Long lagMs, Long lagBytes, Double opsPerSec, List<ShardAssignment> shards, Instant createdAt) {
 
     record Filters(List<String> include, List<String> exclude) {
     }
 
-    record ShardAssignment(String shard, String worker, String sourceNode, long epoch, long offset, String state,
-                           Long lagMs) {
+    /** One source shard's assignment as its worker last reported it; offsets and lag null until then. */
+    public record ShardAssignment(String shard, String worker, String sourceNode, long epoch, Long offset, String state,
+                                  Long lagMs, Long lagBytes, Double opsPerSec) {
     }
 
-    static LinkResponse of(ReplicationLink link) {
+    /** Lag is the worst shard's, bytes and throughput the sum; null while no shard has reported. */
+    static LinkResponse of(ReplicationLink link, List<ShardAssignment> shards) {
+        Long lagMs = shards.stream().map(ShardAssignment::lagMs).filter(java.util.Objects::nonNull)
+                .max(Long::compare).orElse(null);
+        Long lagBytes = shards.stream().map(ShardAssignment::lagBytes).filter(java.util.Objects::nonNull)
+                .reduce(Long::sum).orElse(null);
+        Double ops = shards.stream().map(ShardAssignment::opsPerSec).filter(java.util.Objects::nonNull)
+                .reduce(Double::sum).orElse(null);
         return new LinkResponse(link.getId(), link.getSource(), link.getTarget(), link.getMode(), link.getState(),
                 link.getStateReason(), link.getStateChangedAt(), link.getOrigin(), link.getMesh(),
                 new Filters(link.getIncludePatterns(), link.getExcludePatterns()),
-                null, null, null, List.of(), link.getCreatedAt());
+                lagMs, lagBytes, ops, shards, link.getCreatedAt());
     }
 }

@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
@@ -15,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import dev.redmesh.sync.KeyFilter;
 import dev.redmesh.sync.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
-import dev.redmesh.sync.SyncStats;
 import dev.redmesh.sync.SyncStatus;
 import dev.redmesh.sync.SyncWorker;
 import org.springframework.context.SmartLifecycle;
@@ -48,8 +45,7 @@ public class ConfiguredLinks implements SmartLifecycle {
 
     @Override
     public void start() {
-        SyncOptions options = new SyncOptions(properties.memoryBudget().toBytes(), properties.batchSize(),
-                properties.targetTimeout(), properties.propagateFlush(), properties.maxRestoreSize().toBytes());
+        SyncOptions options = options(properties);
         for (WorkerProperties.Link link : properties.links()) {
             SyncWorker worker = new SyncWorker(new SyncWorker.Spec(link.id(), endpoint(link.source()),
                     endpoint(link.target()), new KeyFilter(link.include(), link.exclude()), options),
@@ -67,21 +63,13 @@ public class ConfiguredLinks implements SmartLifecycle {
     }
 
     private void register(String link, SyncWorker worker) {
-        Tags tags = Tags.of("link", link);
-        SyncStats stats = worker.stats();
-        FunctionCounter.builder("redmesh.sync.commands.applied", stats, SyncStats::commandsApplied).tags(tags).register(meters);
-        FunctionCounter.builder("redmesh.sync.bytes.applied", stats, SyncStats::bytesApplied).tags(tags).register(meters);
-        FunctionCounter.builder("redmesh.sync.rdb.keys.read", stats, SyncStats::rdbKeysRead).tags(tags).register(meters);
-        FunctionCounter.builder("redmesh.sync.rdb.keys.restored", stats, SyncStats::keysRestored).tags(tags).register(meters);
-        FunctionCounter.builder("redmesh.sync.full.syncs", stats, SyncStats::fullSyncs).tags(tags).register(meters);
-        FunctionCounter.builder("redmesh.sync.apply.errors", stats, SyncStats::applyErrors).tags(tags).register(meters);
-        Gauge.builder("redmesh.sync.applied.offset", stats, SyncStats::appliedOffset).tags(tags).register(meters);
-        Gauge.builder("redmesh.sync.rdb.bytes.read", stats, SyncStats::rdbBytesRead).tags(tags).register(meters);
-        Gauge.builder("redmesh.sync.rdb.keys.total", stats, SyncStats::rdbKeysTotal).tags(tags).register(meters);
-        Gauge.builder("redmesh.sync.lag.bytes", worker, SyncWorker::lagBytes).tags(tags).register(meters);
-        Gauge.builder("redmesh.sync.queue.bytes", worker, SyncWorker::queueBytes).tags(tags).register(meters);
-        Gauge.builder("redmesh.sync.streaming", stats, s -> s.phase() == SyncStats.Phase.STREAMING ? 1 : 0)
-                .tags(tags).register(meters);
+        SyncMeters.register(meters, Tags.of("link", link), worker);
+    }
+
+    /** The options every worker of this process applies with. */
+    static SyncOptions options(WorkerProperties properties) {
+        return new SyncOptions(properties.memoryBudget().toBytes(), properties.batchSize(),
+                properties.targetTimeout(), properties.propagateFlush(), properties.maxRestoreSize().toBytes());
     }
 
     private static RedisEndpoint endpoint(WorkerProperties.Endpoint e) {

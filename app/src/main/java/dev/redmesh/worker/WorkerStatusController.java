@@ -14,14 +14,18 @@ import org.springframework.web.bind.annotation.RestController;
 class WorkerStatusController {
 
     private final ConfiguredLinks links;
+    private final FleetAgent agent;
 
-    WorkerStatusController(ConfiguredLinks links) {
+    WorkerStatusController(ConfiguredLinks links, FleetAgent agent) {
         this.links = links;
+        this.agent = agent;
     }
 
     @GetMapping("/api/v1/worker/links")
-    @Operation(summary = "Progress of every link this worker runs: phase, offsets, lag, counts, queue")
+    @Operation(summary = "Progress of every link and assignment this worker runs: phase, offsets, lag, counts, queue")
     List<SyncStatus> links() {
-        return links.status();
+        List<SyncStatus> all = new java.util.ArrayList<>(links.status());
+        all.addAll(agent.status());
+        return all;
     }
 }

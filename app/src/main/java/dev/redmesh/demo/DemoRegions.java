@@ -1,0 +1,126 @@
+package dev.redmesh.demo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.redmesh.localredis.RedisNode;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * The demo ({@code redmesh.demo.enabled=true}): three local redis-server processes as three regions,
+ * joined into mesh {@code demo} through the same REST calls a CI pipeline makes, with a light write
+ * load in each, so links stream and lag moves. The processes go when redmesh stops.
+ */
+@Component
+@ConditionalOnProperty(name = "redmesh.demo.enabled", havingValue = "true")
+class DemoRegions implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoRegions.class);
+    static final List<String> REGIONS = List.of("eu-west", "us-east", "ap-south");
+    private static final int WRITES_PER_SECOND = 20;
+
+    private final Environment environment;
+    private final List<RedisNode> nodes = new ArrayList<>();
+    private final List<RedisClient> clients = new ArrayList<>();
+    private Thread load;
+    private volatile boolean running;
+
+    DemoRegions(Environment environment) {
+        this.environment = environment;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void startDemo() throws Exception {
+        String base = "http://127.0.0.1:" + environment.getProperty("local.server.port", "8080");
+        HttpClient http = HttpClient.newHttpClient();
+        List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
+        for (String region : REGIONS) {
+            RedisNode node = RedisNode.start();
+            nodes.add(node);
+            put(http, base + "/api/v1/regions/" + region, "{\"displayName\":\"demo " + region + "\",\"cloud\":\"local\"}");
+            put(http, base + "/api/v1/clusters/shop-" + region, "{\"region\":\"" + region
+                    + "\",\"mode\":\"STANDALONE\",\"seeds\":[\"" + node.address() + "\"],\"mesh\":\"demo\"}");
+            RedisClient client = RedisClient.create(node.uri());
+            clients.add(client);
+            connections.add(client.connect());
+            log.info("Demo region {}: redis-server at {} (cluster shop-{})", region, node.address(), region);
+        }
+        running = true;
+        load = new Thread(() -> writeLoad(connections), "demo-load");
+        load.setDaemon(true);
+        load.start();
+        log.info("Demo: 3 regions in mesh 'demo', {} writes/s each; watch {}/api/v1/links", WRITES_PER_SECOND, base);
+    }
+
+    private void writeLoad(List<StatefulRedisConnection<String, String>> connections) {
+        long n = 0;
+        while (running) {
+            for (int r = 0; r < connections.size(); r++) {
+                String region = REGIONS.get(r);
+                try {
+                    var redis = connections.get(r).async();
+                    redis.incr("visits:" + region);
+                    redis.set("cart:" + region + ":" + (n % 500), "item-" + n);
+                    redis.zincrby("top-products", 1, "product-" + (n % 20));
+                } catch (RuntimeException e) {
+                    log.debug("demo write to {} failed: {}", region, e.toString());
+                }
+            }
+            n++;
+            try {
+                Thread.sleep(1000 / WRITES_PER_SECOND);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void put(HttpClient http, String url, String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException("demo: PUT " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    @Override
+    public void start() {
+        // the regions start once the API answers (ApplicationReadyEvent)
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (load != null) {
+            load.interrupt();
+        }
+        clients.forEach(RedisClient::shutdown);
+        nodes.forEach(RedisNode::close);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return true;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 10; // stop early, before the workers that read these nodes
+    }
+}

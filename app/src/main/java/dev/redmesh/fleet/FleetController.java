@@ -1,0 +1,134 @@
+package dev.redmesh.fleet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import dev.redmesh.web.ApiException;
+import dev.redmesh.web.FieldProblems;
+import dev.redmesh.worker.FleetProtocol;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "fleet", description = "Sync workers: heartbeats, leases, what each one runs")
+class FleetController {
+
+    static final Pattern WORKER_ID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,126}");
+    private static final long MAX_WAIT_MS = 30_000;
+    /** A control plane that did not make the change itself looks at Postgres this often during a long poll. */
+    private static final long POLL_STEP_MS = 200;
+
+    private final FleetStore store;
+    private final FleetSignal signal;
+    private final FleetProperties properties;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    FleetController(FleetStore store, FleetSignal signal, FleetProperties properties, TransactionTemplate transactions,
+                    Clock clock) {
+        this.store = store;
+        this.signal = signal;
+        this.properties = properties;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    record WorkerResponse(String id, FleetProtocol.Kind kind, String pinnedNode, String address, String version,
+                          Instant startedAt, Instant lastHeartbeat, long heartbeatAgeMs, boolean live,
+                          List<AssignmentResponse> assignments) {
+    }
+
+    record AssignmentResponse(String id, String link, String shard, String sourceNode, long epoch, String phase,
+                              Long lagMs, Long lagBytes, Instant leaseExpiresAt) {
+    }
+
+    @PutMapping("/api/v1/fleet/workers/{id}")
+    @Operation(summary = "Heartbeat: register or refresh a worker, renew its leases, report progress; "
+            + "answers with the assignments it must run")
+    FleetProtocol.Orders heartbeat(@PathVariable String id, @RequestBody FleetProtocol.Heartbeat heartbeat) {
+        validate(id, heartbeat);
+        Instant now = clock.instant();
+        return transactions.execute(tx -> {
+            store.heartbeat(id, heartbeat, now, properties.lease());
+            return store.orders(id, properties.lease().toMillis());
+        });
+    }
+
+    @GetMapping("/api/v1/fleet/workers/{id}/orders")
+    @Operation(summary = "Long poll: answers as soon as the worker's assignments differ from `after` "
+            + "(a fingerprint from the previous orders), or after `waitMs`")
+    FleetProtocol.Orders orders(@PathVariable String id, @RequestParam(defaultValue = "") String after,
+                                @RequestParam(defaultValue = "10000") long waitMs) throws InterruptedException {
+        requireWorkerId(id);
+        if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
+            throw ApiException.invalid("waitMs", "must be between 0 and " + MAX_WAIT_MS);
+        }
+        long deadline = System.currentTimeMillis() + waitMs;
+        while (true) {
+            long seen = signal.version();
+            if (!store.fingerprint(id).equals(after) || System.currentTimeMillis() >= deadline) {
+                return transactions.execute(tx -> store.orders(id, properties.lease().toMillis()));
+            }
+            signal.awaitChange(seen, Math.min(POLL_STEP_MS, Math.max(1, deadline - System.currentTimeMillis())));
+        }
+    }
+
+    @GetMapping("/api/v1/fleet/workers")
+    @Operation(summary = "The fleet: every worker with its heartbeat age and the assignments it holds")
+    List<WorkerResponse> workers() {
+        Instant now = clock.instant();
+        Map<String, List<AssignmentResponse>> held = new HashMap<>();
+        for (FleetStore.AssignmentRow a : store.assignments()) {
+            if (a.workerId() != null) {
+                held.computeIfAbsent(a.workerId(), w -> new java.util.ArrayList<>()).add(new AssignmentResponse(a.id(),
+                        a.linkId(), a.shardId(), a.sourceNode(), a.epoch(), a.phase(), a.lagMs(), a.lagBytes(),
+                        a.leaseExpiresAt()));
+            }
+        }
+        return store.workers().stream().map(w -> {
+            long age = Duration.between(w.lastHeartbeat(), now).toMillis();
+            return new WorkerResponse(w.id(), w.kind(), w.pinnedNode(), w.address(), w.version(), w.startedAt(),
+                    w.lastHeartbeat(), age, age < properties.lease().toMillis(), held.getOrDefault(w.id(), List.of()));
+        }).toList();
+    }
+
+    private static void validate(String id, FleetProtocol.Heartbeat heartbeat) {
+        requireWorkerId(id);
+        FieldProblems problems = new FieldProblems();
+        if (heartbeat.kind() == null) {
+            problems.add("kind", "must be POOLED or SIDECAR");
+        } else if ((heartbeat.kind() == FleetProtocol.Kind.SIDECAR) != (heartbeat.pinnedNode() != null)) {
+            problems.add("pinnedNode", "a SIDECAR worker names the node it is pinned to (host:port); a POOLED one does not");
+        }
+        if (heartbeat.assignments() == null) {
+            problems.add("assignments", "must be a list (empty when running nothing)");
+        } else {
+            for (int i = 0; i < heartbeat.assignments().size(); i++) {
+                FleetProtocol.AssignmentReport report = heartbeat.assignments().get(i);
+                if (report == null || report.id() == null || report.phase() == null) {
+                    problems.add("assignments[" + i + "]", "needs id, epoch and phase");
+                }
+            }
+        }
+        problems.throwIfAny();
+    }
+
+    private static void requireWorkerId(String id) {
+        if (!WORKER_ID.matcher(id).matches()) {
+            throw ApiException.invalid("id", "a worker id matches " + WORKER_ID.pattern());
+        }
+    }
+}

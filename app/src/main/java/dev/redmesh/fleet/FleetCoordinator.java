@@ -1,0 +1,328 @@
+package dev.redmesh.fleet;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.redmesh.event.EventService;
+import dev.redmesh.event.EventType;
+import dev.redmesh.link.LinkService;
+import dev.redmesh.link.LinkState;
+import dev.redmesh.link.ReplicationLink;
+import dev.redmesh.topology.RoleChangeEvent;
+import dev.redmesh.worker.FleetProtocol;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The leader's runbook, every {@code redmesh.fleet.reconcile-every} and at once after a role change:
+ * <ol>
+ *   <li>{@link #ensureAssignments}: one assignment per (link, source shard with a known master);
+ *   a new holder, a new source master or a new target master gets a new epoch (I3), so whoever held
+ *   it before can no longer write;</li>
+ *   <li>{@link #updateLinkStates}: each link's state follows what its workers report, every
+ *   transition recorded with its reason;</li>
+ *   <li>housekeeping: lag samples downsampled and expired, long-silent workers forgotten.</li>
+ * </ol>
+ * Only the control plane holding the {@link LeaderLock} runs it.
+ */
+@Component
+class FleetCoordinator implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetCoordinator.class);
+    private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(10);
+
+    private final FleetStore store;
+    private final LeaderLock lock;
+    private final FleetSignal signal;
+    private final LinkService links;
+    private final EventService events;
+    private final TransactionTemplate transactions;
+    private final FleetProperties properties;
+    private final Clock clock;
+    private final String self = ManagementFactory.getRuntimeMXBean().getName();
+    private final Semaphore wake = new Semaphore(0);
+    private volatile Thread thread;
+    private volatile boolean leader;
+    private Instant housekeptAt = Instant.EPOCH;
+
+    FleetCoordinator(FleetStore store, LeaderLock lock, FleetSignal signal, LinkService links, EventService events,
+                     TransactionTemplate transactions, FleetProperties properties, Clock clock) {
+        this.store = store;
+        this.lock = lock;
+        this.signal = signal;
+        this.links = links;
+        this.events = events;
+        this.transactions = transactions;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    boolean isLeader() {
+        return leader;
+    }
+
+    /** A shard has a new master: reconcile now rather than at the next tick. */
+    @EventListener
+    void onRoleChange(RoleChangeEvent event) {
+        wake.release();
+    }
+
+    /** Links or clusters changed through the API: same. */
+    void nudge() {
+        wake.release();
+    }
+
+    void tick() {
+        if (!lock.holds()) {
+            if (leader) {
+                log.warn("No longer the fleet leader");
+            }
+            leader = false;
+            return;
+        }
+        if (!leader) {
+            leader = true;
+            log.info("Leading the fleet ({})", self);
+            transactions.executeWithoutResult(tx -> events.record(EventType.LEADER, "fleet",
+                    "control plane " + self + " leads the fleet", Map.of("controlPlane", self)));
+        }
+        Instant now = clock.instant();
+        Boolean changed = transactions.execute(tx -> {
+            boolean moved = ensureAssignments(now);
+            updateLinkStates();
+            return moved;
+        });
+        if (Boolean.TRUE.equals(changed)) {
+            signal.changed();
+        }
+        if (Duration.between(housekeptAt, now).compareTo(HOUSEKEEPING_EVERY) >= 0) {
+            housekeptAt = now;
+            transactions.executeWithoutResult(tx -> {
+                store.downsample(now);
+                store.forgetWorkersSilentSince(now.minus(Duration.ofHours(1)));
+            });
+        }
+    }
+
+    /** @return whether any assignment was created, moved or removed */
+    boolean ensureAssignments(Instant now) {
+        Map<String, FleetStore.ClusterRow> clusters = store.clusters();
+        Map<String, List<FleetStore.ShardMaster>> masters = store.masters();
+        Map<String, FleetStore.AssignmentRow> existing = new HashMap<>();
+        store.assignments().forEach(a -> existing.put(a.id(), a));
+        Instant liveSince = now.minus(properties.lease());
+        List<FleetStore.WorkerRow> live = store.workers().stream().filter(w -> w.lastHeartbeat().isAfter(liveSince)).toList();
+        Map<String, Integer> load = new HashMap<>();
+        live.forEach(w -> load.put(w.id(), 0));
+        existing.values().forEach(a -> {
+            if (a.workerId() != null) {
+                load.computeIfPresent(a.workerId(), (w, n) -> n + 1);
+            }
+        });
+
+        boolean changed = false;
+        Set<String> desired = new HashSet<>();
+        for (FleetStore.LinkRow link : store.psyncLinks()) {
+            if (LinkState.PAUSED.name().equals(link.state())) {
+                continue;
+            }
+            FleetStore.ClusterRow target = clusters.get(link.target());
+            List<FleetStore.ShardMaster> targetShards = masters.getOrDefault(link.target(), List.of());
+            boolean clusterTarget = target != null && "CLUSTER".equals(target.mode());
+            if (target == null || (!clusterTarget && targetShards.isEmpty())) {
+                continue; // nowhere to write yet
+            }
+            String targetNode = clusterTarget ? null : targetShards.get(0).master();
+            for (FleetStore.ShardMaster shard : masters.getOrDefault(link.source(), List.of())) {
+                String id = link.id() + "/" + shard.shard();
+                desired.add(id);
+                FleetStore.AssignmentRow current = existing.get(id);
+                String holder = chooseHolder(shard.master(), current, live, load, now);
+                if (current == null) {
+                    long epoch = store.nextEpoch();
+                    store.insertAssignment(id, link.id(), shard.shard(), shard.master(), targetNode, epoch, holder,
+                            now.plus(properties.lease()), now);
+                    recordMove(id, null, holder, epoch, "new assignment: " + shard.master() + " → " + link.target());
+                    changed = true;
+                    continue;
+                }
+                List<String> why = new ArrayList<>();
+                if (!current.sourceNode().equals(shard.master())) {
+                    why.add("source master " + current.sourceNode() + " → " + shard.master());
+                }
+                if (!Objects.equals(current.targetNode(), targetNode)) {
+                    why.add("target master " + current.targetNode() + " → " + targetNode);
+                }
+                if (!Objects.equals(current.workerId(), holder)) {
+                    why.add(current.workerId() == null ? "a worker is available"
+                            : holder == null ? "worker " + current.workerId() + " lost its lease and no worker is live"
+                            : "worker " + current.workerId() + " → " + holder);
+                }
+                if (!why.isEmpty()) {
+                    long epoch = store.nextEpoch();
+                    store.reassign(id, shard.master(), targetNode, epoch, holder, now.plus(properties.lease()), now);
+                    if (current.workerId() != null) {
+                        load.computeIfPresent(current.workerId(), (w, n) -> n - 1);
+                    }
+                    recordMove(id, current.workerId(), holder, epoch, String.join("; ", why));
+                    changed = true;
+                }
+            }
+        }
+        for (FleetStore.AssignmentRow stale : existing.values()) {
+            if (!desired.contains(stale.id())) {
+                store.deleteAssignment(stale.id());
+                events.record(EventType.ASSIGNMENT, stale.id(), "removed: its link is paused or gone, or its shard has no master",
+                        Map.of("epoch", stale.epoch()));
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Sidecars pinned to the source master come first (only the master's sidecar runs); otherwise the
+     * current pooled holder keeps it while its lease holds; otherwise the least-loaded live pooled worker.
+     */
+    private String chooseHolder(String sourceNode, FleetStore.AssignmentRow current, List<FleetStore.WorkerRow> live,
+                                Map<String, Integer> load, Instant now) {
+        String currentId = current == null ? null : current.workerId();
+        List<FleetStore.WorkerRow> sidecars = live.stream()
+                .filter(w -> w.kind() == FleetProtocol.Kind.SIDECAR && sourceNode.equals(w.pinnedNode())).toList();
+        if (!sidecars.isEmpty()) {
+            if (sidecars.stream().anyMatch(w -> w.id().equals(currentId))) {
+                return currentId;
+            }
+            return take(sidecars.get(0).id(), load);
+        }
+        boolean leaseHolds = current != null && current.leaseExpiresAt() != null && current.leaseExpiresAt().isAfter(now);
+        Optional<FleetStore.WorkerRow> holder = live.stream().filter(w -> w.id().equals(currentId)).findFirst();
+        if (leaseHolds && holder.isPresent() && holder.get().kind() == FleetProtocol.Kind.POOLED) {
+            return currentId;
+        }
+        return live.stream().filter(w -> w.kind() == FleetProtocol.Kind.POOLED)
+                .min(Comparator.comparingInt((FleetStore.WorkerRow w) -> load.getOrDefault(w.id(), 0))
+                        .thenComparing(FleetStore.WorkerRow::id))
+                .map(w -> take(w.id(), load)).orElse(null);
+    }
+
+    private static String take(String worker, Map<String, Integer> load) {
+        load.merge(worker, 1, Integer::sum);
+        return worker;
+    }
+
+    private void recordMove(String id, String from, String to, long epoch, String reason) {
+        log.info("Assignment {}: epoch {}, worker {} → {} ({})", id, epoch, from, to, reason);
+        Map<String, Object> details = new HashMap<>();
+        details.put("epoch", epoch);
+        details.put("from", from);
+        details.put("to", to);
+        details.put("reason", reason);
+        events.record(EventType.ASSIGNMENT, id, "epoch " + epoch + " to " + (to == null ? "no worker" : to) + ": " + reason,
+                details);
+    }
+
+    /** Each link's state follows its assignments' reports of their current epoch. */
+    void updateLinkStates() {
+        Map<String, List<FleetStore.AssignmentRow>> byLink = new HashMap<>();
+        store.assignments().forEach(a -> byLink.computeIfAbsent(a.linkId(), l -> new ArrayList<>()).add(a));
+        for (FleetStore.LinkRow row : store.psyncLinks()) {
+            LinkState state = LinkState.valueOf(row.state());
+            if (state == LinkState.PAUSED) {
+                continue;
+            }
+            List<FleetStore.AssignmentRow> shards = byLink.getOrDefault(row.id(), List.of());
+            LinkState next;
+            String reason;
+            Optional<FleetStore.AssignmentRow> failed = shards.stream().filter(a -> "FAILED".equals(a.phase())).findFirst();
+            if (shards.isEmpty()) {
+                next = LinkState.PENDING;
+                reason = "waiting for the masters of " + row.source() + " and " + row.target();
+            } else if (failed.isPresent()) {
+                next = LinkState.BROKEN;
+                reason = "shard " + failed.get().shardId() + ": " + failed.get().lastError();
+            } else if (shards.stream().allMatch(a -> "STREAMING".equals(a.phase()))) {
+                next = LinkState.STREAMING;
+                reason = shards.size() + " shard(s) streaming";
+            } else if (shards.stream().anyMatch(a -> "FULL_SYNC".equals(a.phase()))) {
+                next = LinkState.FULL_SYNC;
+                reason = "full sync of shard " + shards.stream().filter(a -> "FULL_SYNC".equals(a.phase()))
+                        .findFirst().orElseThrow().shardId();
+            } else {
+                next = LinkState.PENDING;
+                reason = shards.stream().anyMatch(a -> a.workerId() == null) ? "no live worker"
+                        : "starting: " + shards.stream().map(a -> a.shardId() + " " + (a.phase() == null ? "assigned" : a.phase()))
+                        .toList();
+            }
+            if (next == state) {
+                continue;
+            }
+            ReplicationLink link = links.get(row.id());
+            if (!state.canMoveTo(next)) {
+                links.transition(link, LinkState.PENDING, "recovering");
+            }
+            links.transition(link, next, reason);
+        }
+    }
+
+    @Override
+    public void start() {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    tick();
+                } catch (RuntimeException e) {
+                    log.warn("Fleet reconcile failed: {}", e.toString());
+                }
+                try {
+                    wake.tryAcquire(properties.reconcileEvery().toMillis(), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "fleet-coordinator");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void stop() {
+        Thread t = thread;
+        thread = null;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lock.release();
+        leader = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return thread != null;
+    }
+}

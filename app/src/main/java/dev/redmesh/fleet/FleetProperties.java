@@ -1,0 +1,26 @@
+package dev.redmesh.fleet;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Fleet orchestration ({@code redmesh.fleet.*}) on the control plane.
+ *
+ * @param lease          how long an assignment stays with a worker that stopped heartbeating
+ * @param reconcileEvery how often the leader reconciles assignments (and right after a role change)
+ * @param lagWarn        a link this far behind is reported as lagging (health details, dashboard)
+ * @param lagCritical    a link this far behind makes the {@code links} health component DOWN
+ */
+@Validated
+@ConfigurationProperties("redmesh.fleet")
+public record FleetProperties(
+        @NotNull @DefaultValue("5s") Duration lease,
+        @NotNull @DefaultValue("250ms") Duration reconcileEvery,
+        @NotNull @DefaultValue("1s") Duration lagWarn,
+        @NotNull @DefaultValue("30s") Duration lagCritical) {
+}

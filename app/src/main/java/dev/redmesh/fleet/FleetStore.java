@@ -1,0 +1,247 @@
+package dev.redmesh.fleet;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.redmesh.worker.FleetProtocol;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Workers, assignments and lag samples in Postgres, in plain SQL: leases and epochs are conditional
+ * updates that must say exactly what they check.
+ */
+@Repository
+class FleetStore {
+
+    private final JdbcTemplate jdbc;
+
+    FleetStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record WorkerRow(String id, FleetProtocol.Kind kind, String pinnedNode, String address, String version,
+                     Instant startedAt, Instant lastHeartbeat) {
+    }
+
+    record AssignmentRow(String id, String linkId, String shardId, String sourceNode, String targetNode, long epoch,
+                         String workerId, Instant leaseExpiresAt, String phase, Long appliedOffset, Long lagBytes,
+                         Long lagMs, Double opsPerSec, String lastError, Instant reportedAt) {
+    }
+
+    record LinkRow(String id, String source, String target, String state) {
+    }
+
+    record ClusterRow(String name, String mode, List<String> seeds, String username, String password, boolean tls) {
+    }
+
+    /** A shard of a cluster and the master the topology poller last saw for it. */
+    record ShardMaster(String cluster, String shard, String master) {
+    }
+
+    record LagPoint(Instant at, Long lagMs, Long lagBytes, Double opsPerSec) {
+    }
+
+    // ---- workers
+
+    /** Registers or refreshes the worker, renews the leases it still holds and stores what it reports. */
+    void heartbeat(String workerId, FleetProtocol.Heartbeat heartbeat, Instant now, Duration lease) {
+        jdbc.update("""
+                insert into worker (id, kind, pinned_node, address, version, started_at, last_heartbeat)
+                values (?, ?, ?, ?, ?, ?, ?)
+                on conflict (id) do update set kind = excluded.kind, pinned_node = excluded.pinned_node,
+                    address = excluded.address, version = excluded.version, last_heartbeat = excluded.last_heartbeat""",
+                workerId, heartbeat.kind().name(), heartbeat.pinnedNode(), heartbeat.address(), heartbeat.version(),
+                ts(now), ts(now));
+        Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (FleetProtocol.AssignmentReport report : heartbeat.assignments()) {
+            int held = jdbc.update("""
+                    update assignment set lease_expires_at = ?, phase = ?, applied_offset = ?, lag_bytes = ?, lag_ms = ?,
+                        ops_per_sec = ?, last_error = ?, reported_at = ?
+                    where id = ? and worker_id = ? and epoch = ?""",
+                    ts(now.plus(lease)), report.phase(), report.appliedOffset(), nonNegative(report.lagBytes()),
+                    nonNegative(report.lagMs()), report.opsPerSec(), report.error(), ts(now), report.id(), workerId,
+                    report.epoch());
+            if (held == 1) {
+                jdbc.update("""
+                        insert into lag_sample (link_id, shard_id, resolution_s, at, lag_ms, lag_bytes, ops_per_sec)
+                        select link_id, shard_id, 1, ?, ?, ?, ? from assignment where id = ?
+                        on conflict (link_id, resolution_s, at, shard_id) do update
+                        set lag_ms = excluded.lag_ms, lag_bytes = excluded.lag_bytes, ops_per_sec = excluded.ops_per_sec""",
+                        ts(second), nonNegative(report.lagMs()), nonNegative(report.lagBytes()), report.opsPerSec(),
+                        report.id());
+            }
+        }
+    }
+
+    List<WorkerRow> workers() {
+        return jdbc.query("select * from worker order by id", (rs, i) -> new WorkerRow(rs.getString("id"),
+                FleetProtocol.Kind.valueOf(rs.getString("kind")), rs.getString("pinned_node"), rs.getString("address"),
+                rs.getString("version"), instant(rs, "started_at"), instant(rs, "last_heartbeat")));
+    }
+
+    void forgetWorkersSilentSince(Instant before) {
+        jdbc.update("delete from worker where last_heartbeat < ?", ts(before));
+    }
+
+    // ---- assignments
+
+    List<AssignmentRow> assignments() {
+        return jdbc.query("select * from assignment order by id", FleetStore::assignment);
+    }
+
+    List<AssignmentRow> assignmentsOf(String linkId) {
+        return jdbc.query("select * from assignment where link_id = ? order by shard_id", FleetStore::assignment, linkId);
+    }
+
+    /** What the worker must run: every assignment it holds, with everything needed to connect. */
+    FleetProtocol.Orders orders(String workerId, long leaseMs) {
+        Map<String, ClusterRow> clusters = clusters();
+        List<FleetProtocol.AssignmentSpec> specs = new ArrayList<>();
+        jdbc.query("""
+                select a.id, a.link_id, a.shard_id, a.source_node, a.target_node, a.epoch, l.source_cluster,
+                       l.target_cluster, l.include_patterns, l.exclude_patterns
+                from assignment a join replication_link l on l.id = a.link_id
+                where a.worker_id = ? order by a.id""", rs -> {
+            ClusterRow source = clusters.get(rs.getString("source_cluster"));
+            ClusterRow target = clusters.get(rs.getString("target_cluster"));
+            String targetNode = rs.getString("target_node");
+            specs.add(new FleetProtocol.AssignmentSpec(rs.getString("id"), rs.getString("link_id"), rs.getString("shard_id"),
+                    rs.getLong("epoch"),
+                    new FleetProtocol.Endpoint(List.of(rs.getString("source_node")), false, source.username(),
+                            source.password(), source.tls()),
+                    targetNode != null
+                            ? new FleetProtocol.Endpoint(List.of(targetNode), false, target.username(), target.password(), target.tls())
+                            : new FleetProtocol.Endpoint(target.seeds(), true, target.username(), target.password(), target.tls()),
+                    strings(rs.getArray("include_patterns")), strings(rs.getArray("exclude_patterns"))));
+        }, workerId);
+        return new FleetProtocol.Orders(leaseMs, fingerprint(specs), specs);
+    }
+
+    /** Changes whenever the worker's set of assignments, their epochs or endpoints change. */
+    String fingerprint(String workerId) {
+        List<String> parts = jdbc.queryForList("""
+                select id || '@' || epoch from assignment where worker_id = ? order by id""", String.class, workerId);
+        return String.join(",", parts);
+    }
+
+    private static String fingerprint(List<FleetProtocol.AssignmentSpec> specs) {
+        return String.join(",", specs.stream().map(s -> s.id() + "@" + s.epoch()).toList());
+    }
+
+    long nextEpoch() {
+        return jdbc.queryForObject("select nextval('assignment_epoch_seq')", Long.class);
+    }
+
+    void insertAssignment(String id, String linkId, String shardId, String sourceNode, String targetNode, long epoch,
+                          String workerId, Instant leaseExpiresAt, Instant now) {
+        jdbc.update("""
+                insert into assignment (id, link_id, shard_id, source_node, target_node, epoch, worker_id, lease_expires_at,
+                    updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                id, linkId, shardId, sourceNode, targetNode, epoch, workerId, ts(leaseExpiresAt), ts(now));
+    }
+
+    /** A new holder, source or target: a new epoch, and nothing the former holder reported. */
+    void reassign(String id, String sourceNode, String targetNode, long epoch, String workerId, Instant leaseExpiresAt,
+                  Instant now) {
+        jdbc.update("""
+                update assignment set source_node = ?, target_node = ?, epoch = ?, worker_id = ?, lease_expires_at = ?,
+                    phase = null, last_error = null, reported_at = null, updated_at = ? where id = ?""",
+                sourceNode, targetNode, epoch, workerId, ts(leaseExpiresAt), ts(now), id);
+    }
+
+    void deleteAssignment(String id) {
+        jdbc.update("delete from assignment where id = ?", id);
+    }
+
+    // ---- what the reconciler reads
+
+    List<LinkRow> psyncLinks() {
+        return jdbc.query("select id, source_cluster, target_cluster, state from replication_link where mode = 'PSYNC' order by id",
+                (rs, i) -> new LinkRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+    }
+
+    Map<String, ClusterRow> clusters() {
+        Map<String, ClusterRow> clusters = new LinkedHashMap<>();
+        jdbc.query("select name, mode, seeds, username, password, tls from cluster", rs -> {
+            clusters.put(rs.getString("name"), new ClusterRow(rs.getString("name"), rs.getString("mode"),
+                    strings(rs.getArray("seeds")), rs.getString("username"), rs.getString("password"), rs.getBoolean("tls")));
+        });
+        return clusters;
+    }
+
+    /** Every shard with a known master, by cluster, in shard order. */
+    Map<String, List<ShardMaster>> masters() {
+        Map<String, List<ShardMaster>> masters = new LinkedHashMap<>();
+        jdbc.query("select cluster_name, id, master_address from shard where master_address is not null order by cluster_name, id",
+                rs -> {
+                    masters.computeIfAbsent(rs.getString(1), c -> new ArrayList<>())
+                            .add(new ShardMaster(rs.getString(1), rs.getString(2), rs.getString(3)));
+                });
+        return masters;
+    }
+
+    // ---- lag samples
+
+    /** Per-second samples of the window (or per-minute ones for long windows), worst shard per instant. */
+    List<LagPoint> lag(String linkId, int resolutionSeconds, Instant since) {
+        return jdbc.query("""
+                select at, max(lag_ms) lag_ms, sum(lag_bytes) lag_bytes, sum(ops_per_sec) ops
+                from lag_sample where link_id = ? and resolution_s = ? and at >= ?
+                group by at order by at""",
+                (rs, i) -> new LagPoint(instant(rs, "at"), (Long) rs.getObject("lag_ms"),
+                        rs.getObject("lag_bytes") == null ? null : ((Number) rs.getObject("lag_bytes")).longValue(),
+                        (Double) rs.getObject("ops")), linkId, resolutionSeconds, ts(since));
+    }
+
+    /** Folds finished minutes of 1 s samples into 1 min samples, and drops what is past retention. */
+    void downsample(Instant now) {
+        Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        jdbc.update("""
+                insert into lag_sample (link_id, shard_id, resolution_s, at, lag_ms, lag_bytes, ops_per_sec)
+                select link_id, shard_id, 60, date_trunc('minute', at), max(lag_ms), max(lag_bytes), avg(ops_per_sec)
+                from lag_sample where resolution_s = 1 and at >= ? and at < ?
+                group by link_id, shard_id, date_trunc('minute', at)
+                on conflict (link_id, resolution_s, at, shard_id) do update
+                set lag_ms = excluded.lag_ms, lag_bytes = excluded.lag_bytes, ops_per_sec = excluded.ops_per_sec""",
+                ts(minute.minus(Duration.ofMinutes(5))), ts(minute));
+        jdbc.update("delete from lag_sample where resolution_s = 1 and at < ?", ts(now.minus(Duration.ofHours(1))));
+        jdbc.update("delete from lag_sample where resolution_s = 60 and at < ?", ts(now.minus(Duration.ofHours(24))));
+    }
+
+    // ---- helpers
+
+    private static AssignmentRow assignment(ResultSet rs, int row) throws SQLException {
+        return new AssignmentRow(rs.getString("id"), rs.getString("link_id"), rs.getString("shard_id"),
+                rs.getString("source_node"), rs.getString("target_node"), rs.getLong("epoch"), rs.getString("worker_id"),
+                instant(rs, "lease_expires_at"), rs.getString("phase"), (Long) rs.getObject("applied_offset"),
+                (Long) rs.getObject("lag_bytes"), (Long) rs.getObject("lag_ms"), (Double) rs.getObject("ops_per_sec"),
+                rs.getString("last_error"), instant(rs, "reported_at"));
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Long nonNegative(long value) {
+        return value < 0 ? null : value;
+    }
+}

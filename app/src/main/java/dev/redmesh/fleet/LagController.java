@@ -1,0 +1,68 @@
+package dev.redmesh.fleet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import dev.redmesh.link.LinkService;
+import dev.redmesh.web.ApiException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "links")
+class LagController {
+
+    private static final Pattern WINDOW = Pattern.compile("(\\d{1,4})([smh])");
+    private static final Duration FINE_UP_TO = Duration.ofHours(1);
+    private static final Duration LONGEST = Duration.ofHours(24);
+
+    private final FleetStore store;
+    private final LinkService links;
+    private final Clock clock;
+
+    LagController(FleetStore store, LinkService links, Clock clock) {
+        this.store = store;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    /** @param resolutionSeconds 1 up to an hour's window, 60 beyond */
+    record LagSeries(String link, String window, int resolutionSeconds, List<FleetStore.LagPoint> points) {
+    }
+
+    @GetMapping("/api/v1/links/{id}/lag")
+    @Operation(summary = "Lag time series of a link (worst shard per instant): `window` like 15m, 1h, 24h; "
+            + "1 s points up to 1h, 1 min points beyond")
+    LagSeries lag(@PathVariable String id, @RequestParam(defaultValue = "15m") String window) {
+        Duration span = parse(window);
+        links.get(id); // 404 for an unknown link
+        int resolution = span.compareTo(FINE_UP_TO) <= 0 ? 1 : 60;
+        return new LagSeries(id, window, resolution, store.lag(id, resolution, clock.instant().minus(span)));
+    }
+
+    static Duration parse(String window) {
+        Matcher m = WINDOW.matcher(window);
+        Duration span = null;
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            span = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        if (span == null || span.isZero() || span.compareTo(LONGEST) > 0) {
+            throw ApiException.invalid("window", "a duration like 15m, 1h or 24h, at most 24h");
+        }
+        return span;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.redmesh.fleet;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Leadership among control planes sharing one Postgres: a session-level advisory lock held on one
+ * connection kept for the purpose. Whoever holds it leads; if that connection dies (the process,
+ * the network), Postgres releases the lock and another control plane takes it on its next try.
+ */
+@Component
+class LeaderLock implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaderLock.class);
+
+    /** "redmesh" in ASCII, as the advisory lock key. */
+    static final long KEY = 0x7265646d657368L;
+
+    private final DataSource dataSource;
+    private Connection connection;
+
+    LeaderLock(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** True if this process leads now: it still holds the lock, or has just taken it. */
+    synchronized boolean holds() {
+        if (connection != null) {
+            try {
+                if (connection.isValid(2)) {
+                    return true;
+                }
+            } catch (SQLException e) {
+                // fall through: the connection is gone, and the lock with it
+            }
+            log.warn("Lost the connection that held leadership");
+            release();
+        }
+        try {
+            Connection candidate = dataSource.getConnection();
+            candidate.setAutoCommit(true);
+            try (Statement statement = candidate.createStatement();
+                 ResultSet rs = statement.executeQuery("select pg_try_advisory_lock(" + KEY + ")")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    connection = candidate;
+                    return true;
+                }
+            }
+            candidate.close();
+        } catch (SQLException e) {
+            log.debug("Leadership not taken: {}", e.getMessage());
+        }
+        return false;
+    }
+
+    synchronized void release() {
+        if (connection == null) {
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("select pg_advisory_unlock(" + KEY + ")");
+        } catch (SQLException e) {
+            // the lock goes with the session anyway
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // nothing left to do
+        }
+        connection = null;
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+}

@@ -1,0 +1,344 @@
+package dev.redmesh.worker;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redmesh.sync.KeyFilter;
+import dev.redmesh.sync.RedisEndpoint;
+import dev.redmesh.sync.SyncOptions;
+import dev.redmesh.sync.SyncStats;
+import dev.redmesh.sync.SyncStatus;
+import dev.redmesh.sync.SyncWorker;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * A worker's membership in the fleet: heartbeats its progress to the control plane every
+ * {@code heartbeat-every}, runs exactly the assignments the answer names (each one a
+ * {@link SyncWorker} with the assignment's epoch), and keeps a long poll open so that a new epoch
+ * after a failover reaches it at once instead of at the next heartbeat.
+ *
+ * <p>Starting an assignment (fence, plan, connect) happens off the heartbeat thread, so a dead
+ * source or target only delays its own assignment. One that fails to start is reported
+ * {@code FAILED} with the reason and retried.
+ */
+@Component
+public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServerInitializedEvent> {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetAgent.class);
+    private static final Duration RETRY_FAILED_AFTER = Duration.ofSeconds(2);
+    private static final long SAMPLE_EVERY_MS = 100;
+    private static final long LONG_POLL_MS = 10_000;
+
+    private final FleetAgentProperties properties;
+    private final WorkerProperties workerProperties;
+    private final MeterRegistry meters;
+    private final String id;
+    private final JsonMapper json = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final ExecutorService lifecycle = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fleet-assignment");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile URI controlPlane;
+    private volatile String address;
+    private volatile String fingerprint = "";
+    private volatile boolean running0;
+    private final List<Thread> threads = new ArrayList<>();
+
+    FleetAgent(FleetAgentProperties properties, WorkerProperties workerProperties, MeterRegistry meters) {
+        this.properties = properties;
+        this.workerProperties = workerProperties;
+        this.meters = meters;
+        this.id = properties.id() != null ? properties.id() : defaultId();
+        this.controlPlane = properties.controlPlane();
+    }
+
+    /** One assignment this process runs, or is starting, or failed to start. */
+    private static final class Running {
+        final FleetProtocol.AssignmentSpec spec;
+        final LagClock lag = new LagClock();
+        volatile SyncWorker worker;
+        volatile String phase = "STARTING";
+        volatile String error;
+        volatile long failedAt;
+        volatile List<Meter> meters = List.of();
+        volatile SyncStatus last;
+
+        Running(FleetProtocol.AssignmentSpec spec) {
+            this.spec = spec;
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Progress of every assignment this process runs. */
+    public List<SyncStatus> status() {
+        List<SyncStatus> status = new ArrayList<>();
+        running.values().forEach(r -> {
+            if (r.last != null) {
+                status.add(r.last);
+            }
+        });
+        return status;
+    }
+
+    @Override
+    public void onApplicationEvent(WebServerInitializedEvent event) {
+        int port = event.getWebServer().getPort();
+        address = host() + ":" + port;
+        if (controlPlane == null && event.getApplicationContext().containsBean("fleetController")) {
+            controlPlane = URI.create("http://127.0.0.1:" + port);
+        }
+        if (properties.enabled() && controlPlane != null && running0 && threads.isEmpty()) {
+            startLoops();
+        }
+    }
+
+    @Override
+    public void start() {
+        running0 = true;
+        if (properties.enabled() && controlPlane != null && address != null) {
+            startLoops();
+        }
+    }
+
+    private synchronized void startLoops() {
+        if (!threads.isEmpty()) {
+            return;
+        }
+        log.info("Worker {} ({}) joins the fleet at {}", id, properties.kind(), controlPlane);
+        threads.add(loop("fleet-heartbeat", this::heartbeatOnce, properties.heartbeatEvery().toMillis()));
+        threads.add(loop("fleet-orders", this::longPollOnce, 0));
+        threads.add(loop("fleet-lag", this::sample, SAMPLE_EVERY_MS));
+    }
+
+    private Thread loop(String name, Runnable step, long pauseMs) {
+        Thread t = new Thread(() -> {
+            while (running0 && !Thread.currentThread().isInterrupted()) {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    log.debug("{}: {}", name, e.toString());
+                    pause(1000);
+                }
+                if (pauseMs > 0) {
+                    pause(pauseMs);
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void heartbeatOnce() {
+        List<FleetProtocol.AssignmentReport> reports = new ArrayList<>();
+        for (Running r : running.values()) {
+            SyncStatus s = r.last;
+            reports.add(new FleetProtocol.AssignmentReport(r.spec.id(), r.spec.epoch(), r.phase,
+                    s == null ? -1 : s.appliedOffset(), s == null ? -1 : s.lagBytes(), r.lag.lagMs(),
+                    s == null ? 0 : s.opsPerSec(), r.error));
+        }
+        FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,
+                version(), reports);
+        FleetProtocol.Orders orders = call(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat))).build());
+        if (orders != null) {
+            apply(orders);
+        }
+    }
+
+    void longPollOnce() {
+        FleetProtocol.Orders orders = call(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id
+                        + "/orders?waitMs=" + LONG_POLL_MS + "&after=" + URLEncoder.encode(fingerprint, StandardCharsets.UTF_8)))
+                .timeout(Duration.ofMillis(LONG_POLL_MS + 5000)).GET().build());
+        if (orders == null) {
+            pause(1000);
+            return;
+        }
+        apply(orders);
+    }
+
+    private FleetProtocol.Orders call(HttpRequest request) {
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                log.warn("Control plane answered {} to {}: {}", response.statusCode(), request.uri().getPath(),
+                        new String(response.body(), StandardCharsets.UTF_8));
+                return null;
+            }
+            return json.readValue(response.body(), FleetProtocol.Orders.class);
+        } catch (IOException e) {
+            log.debug("Control plane unreachable: {}", e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Runs exactly what the orders name: stops what is gone or changed, starts what is new. */
+    synchronized void apply(FleetProtocol.Orders orders) {
+        if (!running0) {
+            return;
+        }
+        fingerprint = orders.fingerprint();
+        Map<String, FleetProtocol.AssignmentSpec> wanted = new java.util.HashMap<>();
+        orders.assignments().forEach(a -> wanted.put(a.id(), a));
+        for (Running r : List.copyOf(running.values())) {
+            FleetProtocol.AssignmentSpec want = wanted.get(r.spec.id());
+            boolean retry = "FAILED".equals(r.phase)
+                    && System.nanoTime() - r.failedAt > RETRY_FAILED_AFTER.toNanos();
+            if (want == null || !want.equals(r.spec) || retry) {
+                running.remove(r.spec.id());
+                lifecycle.execute(() -> stop(r, want == null ? "no longer assigned" : retry ? "retrying" : "epoch " + want.epoch()));
+            }
+        }
+        for (FleetProtocol.AssignmentSpec want : orders.assignments()) {
+            running.computeIfAbsent(want.id(), k -> {
+                Running r = new Running(want);
+                lifecycle.execute(() -> begin(r));
+                return r;
+            });
+        }
+    }
+
+    private void begin(Running r) {
+        FleetProtocol.AssignmentSpec a = r.spec;
+        SyncWorker worker = new SyncWorker(new SyncWorker.Spec(a.link() + "/" + a.shard(), endpoint(a.source()),
+                endpoint(a.target()), new KeyFilter(a.include(), a.exclude()), options(), a.epoch()),
+                event -> log.warn("Assignment {}: {}", a.id(), event));
+        r.worker = worker;
+        try {
+            worker.start();
+            if (running.get(a.id()) != r) { // replaced while starting
+                worker.close();
+                return;
+            }
+            r.meters = SyncMeters.register(meters, Tags.of("link", a.link(), "shard", a.shard()), worker);
+            r.phase = worker.stats().phase().name();
+            log.info("Assignment {} started at epoch {}", a.id(), a.epoch());
+        } catch (RuntimeException e) {
+            worker.close();
+            r.error = e.getMessage() == null ? e.toString() : e.getMessage();
+            r.phase = "FAILED";
+            r.failedAt = System.nanoTime();
+            log.warn("Assignment {} (epoch {}) could not start: {}", a.id(), a.epoch(), r.error);
+        }
+    }
+
+    private void stop(Running r, String why) {
+        SyncWorker worker = r.worker;
+        if (worker != null) {
+            worker.close();
+        }
+        SyncMeters.remove(meters, r.meters);
+        log.info("Assignment {} epoch {} stopped: {}", r.spec.id(), r.spec.epoch(), why);
+    }
+
+    /** Samples every running assignment: status (one INFO to its source) and the lag clock. */
+    void sample() {
+        for (Running r : running.values()) {
+            SyncWorker worker = r.worker;
+            if (worker == null || "STARTING".equals(r.phase) || "FAILED".equals(r.phase)) {
+                continue;
+            }
+            try {
+                SyncStatus s = worker.status();
+                r.last = s;
+                r.lag.sample(s.sourceOffset(), s.appliedOffset(), System.nanoTime());
+                SyncStats.Phase phase = s.phase();
+                r.phase = phase == SyncStats.Phase.STOPPED ? "FAILED" : phase.name();
+                if (phase == SyncStats.Phase.STOPPED && r.error == null) {
+                    r.error = "the sync worker stopped";
+                    r.failedAt = System.nanoTime();
+                }
+            } catch (RuntimeException e) {
+                r.error = e.toString();
+            }
+        }
+    }
+
+    private SyncOptions options() {
+        return ConfiguredLinks.options(workerProperties);
+    }
+
+    private static RedisEndpoint endpoint(FleetProtocol.Endpoint e) {
+        return new RedisEndpoint(e.seeds(), e.cluster(), e.username(), e.password(), e.tls());
+    }
+
+    private static String version() {
+        String v = FleetAgent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static String defaultId() {
+        String pid = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
+        String id = (host() + "-" + pid).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-")
+                .replaceAll("^[^a-z0-9]+", "w");
+        return id.substring(0, Math.min(id.length(), 120));
+    }
+
+    @Override
+    public void stop() {
+        running0 = false;
+        threads.forEach(Thread::interrupt);
+        threads.clear();
+        running.values().forEach(r -> stop(r, "shutting down"));
+        running.clear();
+        lifecycle.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running0;
+    }
+}

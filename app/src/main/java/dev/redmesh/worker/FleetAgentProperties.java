@@ -1,0 +1,33 @@
+package dev.redmesh.worker;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How a worker joins the fleet ({@code redmesh.worker.fleet.*}).
+ *
+ * @param enabled        take assignments from a control plane; on by default
+ * @param controlPlane   the control plane's base URL; unset in the all-in-one process means itself
+ *                       (a worker-only process without it runs only {@code redmesh.worker.links})
+ * @param id             this worker's id; default {@code <host>-<pid>}
+ * @param kind           {@code POOLED} (any assignment) or {@code SIDECAR} (only its pinned node's, while master)
+ * @param pinnedNode     the {@code host:port} of the Redis node a sidecar runs beside
+ * @param heartbeatEvery how often progress is reported and leases renewed
+ */
+@Validated
+@ConfigurationProperties("redmesh.worker.fleet")
+public record FleetAgentProperties(
+        @DefaultValue("true") boolean enabled,
+        URI controlPlane,
+        @Pattern(regexp = "[a-z0-9][a-z0-9.-]{0,126}") String id,
+        @NotNull @DefaultValue("POOLED") FleetProtocol.Kind kind,
+        String pinnedNode,
+        @NotNull @DefaultValue("1s") Duration heartbeatEvery) {
+}

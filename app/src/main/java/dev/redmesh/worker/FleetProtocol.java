@@ -1,0 +1,44 @@
+package dev.redmesh.worker;
+
+import java.util.List;
+
+/**
+ * What a worker and the control plane say to each other over REST ({@code /api/v1/fleet/workers}).
+ * Plain records on both sides: the worker process has no database and no control-plane code.
+ */
+public final class FleetProtocol {
+
+    private FleetProtocol() {
+    }
+
+    /** {@code POOLED}: any assignment. {@code SIDECAR}: only those whose source is its pinned node. */
+    public enum Kind { POOLED, SIDECAR }
+
+    /**
+     * Sent every second: who the worker is and how every assignment it runs is doing. Renews the lease
+     * of each reported assignment the worker still holds at that epoch.
+     */
+    public record Heartbeat(Kind kind, String pinnedNode, String address, String version,
+                            List<AssignmentReport> assignments) {
+    }
+
+    /**
+     * @param phase   {@code STARTING}, a sync phase ({@code FULL_SYNC}, {@code STREAMING}, …), or {@code FAILED}
+     * @param lagMs   how long ago the source was at the oldest offset not yet applied; -1 unknown
+     */
+    public record AssignmentReport(String id, long epoch, String phase, long appliedOffset, long lagBytes, long lagMs,
+                                   double opsPerSec, String error) {
+    }
+
+    /** The control plane's answer: what the worker must run now, and for how long a lease lasts. */
+    public record Orders(long leaseMs, String fingerprint, List<AssignmentSpec> assignments) {
+    }
+
+    /** One assignment: carry the writes of {@code source} (one master) of link {@code link} to {@code target}. */
+    public record AssignmentSpec(String id, String link, String shard, long epoch, Endpoint source, Endpoint target,
+                                 List<String> include, List<String> exclude) {
+    }
+
+    public record Endpoint(List<String> seeds, boolean cluster, String username, String password, boolean tls) {
+    }
+}
