@@ -73,6 +73,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     private volatile String fingerprint = "";
     private volatile boolean running0;
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.concurrent.Semaphore reportNow = new java.util.concurrent.Semaphore(0);
 
     FleetAgent(FleetAgentProperties properties, WorkerProperties workerProperties, MeterRegistry meters) {
         this.properties = properties;
@@ -138,7 +139,10 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             return;
         }
         log.info("Worker {} ({}) joins the fleet at {}", id, properties.kind(), controlPlane);
-        threads.add(loop("fleet-heartbeat", this::heartbeatOnce, properties.heartbeatEvery().toMillis()));
+        threads.add(loop("fleet-heartbeat", () -> {
+            heartbeatOnce();
+            awaitReportDue();
+        }, 0));
         threads.add(loop("fleet-orders", this::longPollOnce, 0));
         threads.add(loop("fleet-lag", this::sample, SAMPLE_EVERY_MS));
     }
@@ -160,6 +164,23 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Until the next heartbeat is due, or sooner when an assignment changed phase (the control plane should know at once). */
+    private void awaitReportDue() {
+        try {
+            reportNow.tryAcquire(properties.heartbeatEvery().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            reportNow.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void phase(Running r, String phase) {
+        if (!phase.equals(r.phase)) {
+            r.phase = phase;
+            reportNow.release();
+        }
     }
 
     private static void pause(long ms) {
@@ -256,13 +277,13 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                 return;
             }
             r.meters = SyncMeters.register(meters, Tags.of("link", a.link(), "shard", a.shard()), worker);
-            r.phase = worker.stats().phase().name();
+            phase(r, worker.stats().phase().name());
             log.info("Assignment {} started at epoch {}", a.id(), a.epoch());
         } catch (RuntimeException e) {
             worker.close();
             r.error = e.getMessage() == null ? e.toString() : e.getMessage();
-            r.phase = "FAILED";
             r.failedAt = System.nanoTime();
+            phase(r, "FAILED");
             log.warn("Assignment {} (epoch {}) could not start: {}", a.id(), a.epoch(), r.error);
         }
     }
@@ -288,11 +309,11 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                 r.last = s;
                 r.lag.sample(s.sourceOffset(), s.appliedOffset(), System.nanoTime());
                 SyncStats.Phase phase = s.phase();
-                r.phase = phase == SyncStats.Phase.STOPPED ? "FAILED" : phase.name();
                 if (phase == SyncStats.Phase.STOPPED && r.error == null) {
                     r.error = "the sync worker stopped";
                     r.failedAt = System.nanoTime();
                 }
+                phase(r, phase == SyncStats.Phase.STOPPED ? "FAILED" : phase.name());
             } catch (RuntimeException e) {
                 r.error = e.toString();
             }

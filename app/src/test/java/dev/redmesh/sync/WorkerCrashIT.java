@@ -65,7 +65,7 @@ class WorkerCrashIT {
             long lifetime = 2_000 + random.nextInt(5_000);
             Thread.sleep(lifetime);
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, replies in flight lost
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("a SIGKILLed worker is reaped").isTrue();
             killedAfterMillis.add(lifetime);
         }
         assertThat(Files.readString(log)).as("the worker process ran").contains("WORKER-STARTED");
