@@ -50,7 +50,7 @@ class DemoRegions implements SmartLifecycle {
         HttpClient http = HttpClient.newHttpClient();
         List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
         for (String region : REGIONS) {
-            RedisNode node = RedisNode.start();
+            RedisNode node = RedisNode.start("repl-backlog-size 64mb"); // a handover resumes by partial resync
             nodes.add(node);
             put(http, base + "/api/v1/regions/" + region, "{\"displayName\":\"demo " + region + "\",\"cloud\":\"local\"}");
             put(http, base + "/api/v1/clusters/shop-" + region, "{\"region\":\"" + region

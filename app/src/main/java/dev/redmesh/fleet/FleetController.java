@@ -26,6 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "fleet", description = "Sync workers: heartbeats, leases, what each one runs")
 class FleetController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FleetController.class);
+
     static final Pattern WORKER_ID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,126}");
     private static final long MAX_WAIT_MS = 30_000;
     /** A control plane that did not make the change itself looks at Postgres this often during a long poll. */
@@ -76,10 +78,15 @@ class FleetController {
         if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
             throw ApiException.invalid("waitMs", "must be between 0 and " + MAX_WAIT_MS);
         }
-        long deadline = System.currentTimeMillis() + waitMs;
+        long start = System.currentTimeMillis();
+        long deadline = start + waitMs;
         while (true) {
             long seen = signal.version();
-            if (!store.fingerprint(id).equals(after) || System.currentTimeMillis() >= deadline) {
+            String now = store.fingerprint(id);
+            if (!now.equals(after) || System.currentTimeMillis() >= deadline) {
+                if (!now.equals(after)) {
+                    log.debug("Orders of {} changed after {} ms of long poll", id, System.currentTimeMillis() - start);
+                }
                 return transactions.execute(tx -> store.orders(id, properties.lease().toMillis()));
             }
             signal.awaitChange(seen, Math.min(POLL_STEP_MS, Math.max(1, deadline - System.currentTimeMillis())));

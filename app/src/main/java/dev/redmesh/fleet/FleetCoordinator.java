@@ -111,6 +111,7 @@ class FleetCoordinator implements SmartLifecycle {
             return moved;
         });
         if (Boolean.TRUE.equals(changed)) {
+            log.debug("Assignments changed; committed {} ms after the tick began", Duration.between(now, clock.instant()).toMillis());
             signal.changed();
         }
         if (Duration.between(housekeptAt, now).compareTo(HOUSEKEEPING_EVERY) >= 0) {

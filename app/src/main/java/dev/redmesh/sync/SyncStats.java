@@ -10,6 +10,7 @@ public final class SyncStats {
 
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CONNECTING);
     private final AtomicLong fullSyncs = new AtomicLong();
+    private final AtomicLong keysKept = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong rdbKeysRead = new AtomicLong();
     private final AtomicLong rdbBytesRead = new AtomicLong();
@@ -94,6 +95,15 @@ public final class SyncStats {
 
     void applyErrors(long commands) {
         applyErrors.addAndGet(commands);
+    }
+
+    void kept(long n) {
+        keysKept.addAndGet(n);
+    }
+
+    /** Full-sync keys not restored because the target already held them. */
+    public long keysKept() {
+        return keysKept.get();
     }
 
     public long echoesDropped() {

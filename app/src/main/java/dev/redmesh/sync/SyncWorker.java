@@ -38,7 +38,13 @@ public final class SyncWorker implements AutoCloseable {
     private static final Set<String> NEVER_APPLIED = Set.of("PING", "REPLCONF", "PUBLISH", "SPUBLISH");
     private static final Set<String> FLUSHES = Set.of("FLUSHALL", "FLUSHDB");
     private static final int IN_FLIGHT_BATCHES = 8;
-    private static final long RESUME_POINT_EVERY_NANOS = 1_000_000_000L;
+    /**
+     * How often the resume point is stored under load. A worker that takes over after a failover
+     * resumes from it, and the new master accepts the partial resync only while that offset is
+     * still in its backlog: at 1 MB/s of writes a point one second old already falls out of Redis'
+     * default 1 MB backlog.
+     */
+    private static final long RESUME_POINT_EVERY_NANOS = 100_000_000L;
     private static final byte[] RESTORE = UnitScripts.ascii("RESTORE");
 
     /**
@@ -274,9 +280,12 @@ public final class SyncWorker implements AutoCloseable {
         if (event instanceof ReplicationEvent.KeyDump dump) {
             if (spec.filter().travels(dump.key())
                     && (dump.expireAtMillis() == 0 || dump.expireAtMillis() > System.currentTimeMillis())) {
+                // no REPLACE: a key the target already holds stays as it is. In a mesh the target is the
+                // origin of its own keys, and the source's copy of them (which arrived through the
+                // opposite link) is older: restoring it would lose the target's newer writes.
                 byte[][] args = dump.expireAtMillis() > 0
-                        ? new byte[][] {dump.key(), bytes(dump.expireAtMillis()), dump.payload(), bytes("REPLACE"), bytes("ABSTTL")}
-                        : new byte[][] {dump.key(), bytes(0), dump.payload(), bytes("REPLACE")};
+                        ? new byte[][] {dump.key(), bytes(dump.expireAtMillis()), dump.payload(), bytes("ABSTTL")}
+                        : new byte[][] {dump.key(), bytes(0), dump.payload()};
                 units.add(dump.db(), slotOf(dump.key()), -1, RESTORE, args, dump.weight(), 1);
             }
         } else if (event instanceof ReplicationEvent.Command command) {
@@ -295,7 +304,8 @@ public final class SyncWorker implements AutoCloseable {
             transaction.clear();
         } else if (event instanceof ReplicationEvent.FullSyncFinished finished) {
             drain(units, false);
-            log.info("Link {}: full sync applied, {} keys", spec.link(), finished.keys());
+            log.info("Link {}: full sync applied, {} keys ({} already on the target and kept)", spec.link(), finished.keys(),
+                    stats.keysKept());
         } else if (event instanceof ReplicationEvent.Streaming streaming) {
             drain(units, false);
             if (replid == null) {
@@ -559,6 +569,7 @@ public final class SyncWorker implements AutoCloseable {
         long restored = Math.min(unit.restored, result.applied());
         stats.unitApplied(result.applied(), restored, unit.bytes);
         stats.skipped(result.skipped());
+        stats.kept(result.kept());
         if (result.errors() > 0) {
             stats.applyErrors(result.errors());
             if (stats.applyErrors() <= 10) {

@@ -28,7 +28,8 @@ final class UnitScripts {
      * KEYS[1] checkpoint key. ARGV: epoch, replid, previous replid, fork offset (last offset shared
      * with the previous history), unit end offset, then per command: source offset (-1: part of a
      * full sync, always applied), argument count, arguments (name first).
-     * Returns {applied, skipped, errors, first error}.
+     * Returns {applied, skipped, errors, first error, kept}: a full-sync {@code RESTORE} (sent without
+     * {@code REPLACE}) of a key the target already holds is kept, not counted as an error.
      */
     static final byte[] APPLY = ascii("""
             local cur = redis.call('GET', KEYS[1])
@@ -47,7 +48,7 @@ final class UnitScripts {
             end
             local mark = tonumber(ARGV[5])
             if mark < skip then mark = skip end
-            local applied, skipped, errors, first, wrote = 0, 0, 0, '', false
+            local applied, skipped, errors, first, wrote, kept = 0, 0, 0, '', false, 0
             local i, n = 6, #ARGV
             while i <= n do
               local off, argc = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
@@ -60,15 +61,19 @@ final class UnitScripts {
                 end
                 local r = redis.pcall(unpack(ARGV, i + 2, i + 1 + argc))
                 if type(r) == 'table' and r.err then
-                  errors = errors + 1
-                  if first == '' then first = r.err end
+                  if string.sub(r.err, 1, 7) == 'BUSYKEY' then
+                    kept = kept + 1
+                  else
+                    errors = errors + 1
+                    if first == '' then first = r.err end
+                  end
                 else
                   applied = applied + 1
                 end
               end
               i = i + 2 + argc
             end
-            return {applied, skipped, errors, first}
+            return {applied, skipped, errors, first, kept}
             """);
 
     /** ARGV entries before the first command of a unit (epoch, replid, previous replid, fork, mark). */
@@ -139,7 +144,7 @@ final class UnitScripts {
     /** What one unit did, from the script's reply (or the whole unit's error). */
     static final class Result extends CommandOutput<byte[], byte[], Result> {
 
-        private final long[] counts = new long[3];
+        private final long[] counts = new long[4];
         private int next;
         private String firstError = "";
 
@@ -158,6 +163,11 @@ final class UnitScripts {
 
         long errors() {
             return counts[2];
+        }
+
+        /** Full-sync keys the target already held and kept. */
+        long kept() {
+            return counts[3];
         }
 
         /** The first command error inside the unit, empty if none. */
@@ -181,7 +191,7 @@ final class UnitScripts {
 
         @Override
         public void multi(int count) {
-            // the four fields arrive in order
+            // the fields arrive in order: three counts, the first error, the kept count
         }
     }
 }

@@ -205,7 +205,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                 .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat))).build());
         if (orders != null) {
-            apply(orders);
+            apply(orders, "heartbeat");
         }
     }
 
@@ -217,7 +217,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             pause(1000);
             return;
         }
-        apply(orders);
+        apply(orders, "long poll");
     }
 
     private FleetProtocol.Orders call(HttpRequest request) {
@@ -239,9 +239,12 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     }
 
     /** Runs exactly what the orders name: stops what is gone or changed, starts what is new. */
-    synchronized void apply(FleetProtocol.Orders orders) {
+    synchronized void apply(FleetProtocol.Orders orders, String via) {
         if (!running0) {
             return;
+        }
+        if (!orders.fingerprint().equals(fingerprint)) {
+            log.info("New orders by {}: {}", via, orders.fingerprint());
         }
         fingerprint = orders.fingerprint();
         Map<String, FleetProtocol.AssignmentSpec> wanted = new java.util.HashMap<>();

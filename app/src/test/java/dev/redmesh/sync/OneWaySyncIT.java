@@ -117,6 +117,30 @@ class OneWaySyncIT {
         assertThat(worker.stats().applyErrors()).isZero();
     }
 
+    /**
+     * Two regions joining a mesh run their first full syncs at once, so the source's snapshot can hold
+     * copies of the target's own keys that are already older than the target: they must not be restored.
+     */
+    @Test
+    void aFullSyncKeepsKeysTheTargetAlreadyHolds() throws Exception {
+        RedisNode source = closeLater(start(RedisBinary.locate()));
+        RedisNode target = closeLater(start(RedisBinary.locate()));
+        RedisCommands<String, String> src = connect(source, 0);
+        RedisCommands<String, String> tgt = connect(target, 0);
+        src.set("target:counter", "5"); // the source's copy, taken when the target's counter was 5
+        src.set("source:only", "s");
+        tgt.set("target:counter", "9"); // the target's own, newer value
+        SyncWorker worker = worker(source, new RedisEndpoint(List.of(target.address()), false, null, null, false));
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+        assertThat(tgt.get("target:counter")).isEqualTo("9");
+        assertThat(tgt.get("source:only")).isEqualTo("s");
+        assertThat(worker.stats().keysKept()).isEqualTo(1);
+        assertThat(worker.stats().applyErrors()).isZero();
+        src.incrby("target:counter", 1); // later writes still travel as commands
+        Eventually.await("streamed", Duration.ofSeconds(10), () -> "10".equals(tgt.get("target:counter")));
+    }
+
     /** The P2 benchmark prices checkpointing against these baselines: they must copy the same data. */
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.EnumSource(value = SyncOptions.Apply.class, names = {"UNITS_WITHOUT_CHECKPOINT", "PLAIN"})

@@ -1,0 +1,135 @@
+package dev.redmesh.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Worker processes of the real jar for fleet tests, and what the API says of the fleet. Integration
+ * tests run after {@code package}, so {@code target/redmesh.jar} is there.
+ */
+public final class Fleet implements AutoCloseable {
+
+    private final Api api;
+    private final int controlPlanePort;
+    private final Map<String, Process> workers = new LinkedHashMap<>();
+
+    public Fleet(Api api, int controlPlanePort) {
+        this.api = api;
+        this.controlPlanePort = controlPlanePort;
+    }
+
+    /** Starts a worker-only process with the given id; extra {@code --name=value} arguments follow. */
+    public void startWorker(String id, String... extraArgs) throws IOException {
+        Path jar = Path.of("target", "redmesh.jar");
+        assertThat(jar).as("the packaged jar (integration tests run after package)").exists();
+        Path log = Path.of("target", "fleet-worker-" + id + ".log");
+        Files.deleteIfExists(log);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dio.lettuce.core.jfr=false", "-jar", jar.toString(),
+                "--redmesh.roles=worker", "--server.port=0",
+                "--redmesh.worker.fleet.control-plane=http://127.0.0.1:" + controlPlanePort,
+                "--redmesh.worker.fleet.id=" + id));
+        command.addAll(List.of(extraArgs));
+        workers.put(id, new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+    }
+
+    /** SIGKILL: no shutdown hook, no goodbye to the control plane. */
+    public void kill(String id) throws InterruptedException {
+        workers.remove(id).destroyForcibly().waitFor();
+    }
+
+    public Set<String> liveWorkers() {
+        Set<String> live = new HashSet<>();
+        for (JsonNode w : api.get("/api/v1/fleet/workers").json()) {
+            if (w.path("live").asBoolean()) {
+                live.add(w.path("id").asString());
+            }
+        }
+        return live;
+    }
+
+    /** The worker's row in {@code GET /api/v1/fleet/workers}, or null. */
+    public JsonNode worker(String id) {
+        for (JsonNode w : api.get("/api/v1/fleet/workers").json()) {
+            if (w.path("id").asString().equals(id)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The sync status a worker reports for one assignment at one epoch, from the worker's own API
+     * ({@code null} worker: this process), or null while it runs no such thing.
+     */
+    public JsonNode workerLinks(String workerId, String assignment, long epoch) {
+        Api at = api;
+        if (workerId != null) {
+            String address = worker(workerId).path("address").asString();
+            at = new Api(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+        }
+        for (JsonNode status : at.get("/api/v1/worker/links").json()) {
+            if (status.path("link").asString().equals(assignment) && status.path("epoch").asLong() == epoch) {
+                return status;
+            }
+        }
+        return null;
+    }
+
+    /** Assignment id ({@code link/shard}) → its row in the link API. */
+    public Map<String, JsonNode> assignments() {
+        Map<String, JsonNode> all = new HashMap<>();
+        for (JsonNode link : api.get("/api/v1/links").json()) {
+            for (JsonNode shard : link.path("shards")) {
+                all.put(link.path("id").asString() + "/" + shard.path("shard").asString(), shard);
+            }
+        }
+        return all;
+    }
+
+    /** Worker id → the assignments it holds. */
+    public Map<String, Set<String>> holdings() {
+        Map<String, Set<String>> held = new HashMap<>();
+        assignments().forEach((id, a) -> held.computeIfAbsent(a.path("worker").asString(), w -> new HashSet<>()).add(id));
+        return held;
+    }
+
+    public Map<String, Long> epochs() {
+        Map<String, Long> epochs = new HashMap<>();
+        assignments().forEach((id, a) -> epochs.put(id, a.path("epoch").asLong()));
+        return epochs;
+    }
+
+    /** True when there are {@code expected} links and every one streams. */
+    public boolean allStreaming(int expected) {
+        JsonNode links = api.get("/api/v1/links").json();
+        if (links.size() != expected) {
+            return false;
+        }
+        for (JsonNode link : links) {
+            if (!"STREAMING".equals(link.path("state").asString())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        workers.values().forEach(Process::destroyForcibly);
+        workers.clear();
+    }
+}
