@@ -34,14 +34,16 @@ class FleetController {
     private static final long POLL_STEP_MS = 200;
 
     private final FleetStore store;
+    private final LeaderLock lock;
     private final FleetSignal signal;
     private final FleetProperties properties;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    FleetController(FleetStore store, FleetSignal signal, FleetProperties properties, TransactionTemplate transactions,
-                    Clock clock) {
+    FleetController(FleetStore store, LeaderLock lock, FleetSignal signal, FleetProperties properties,
+                    TransactionTemplate transactions, Clock clock) {
         this.store = store;
+        this.lock = lock;
         this.signal = signal;
         this.properties = properties;
         this.transactions = transactions;
@@ -91,6 +93,17 @@ class FleetController {
             }
             signal.awaitChange(seen, Math.min(POLL_STEP_MS, Math.max(1, deadline - System.currentTimeMillis())));
         }
+    }
+
+    /** @param leader the control plane that leads (from Postgres' locks); null while none does */
+    record LeaderResponse(String leader, String self, boolean selfLeads) {
+    }
+
+    @GetMapping("/api/v1/fleet/leader")
+    @Operation(summary = "Which control plane leads the fleet (reconciles assignments), as Postgres sees it")
+    LeaderResponse leader() {
+        String leader = lock.leader();
+        return new LeaderResponse(leader, lock.self(), lock.self().equals(leader));
     }
 
     @GetMapping("/api/v1/fleet/workers")

@@ -26,10 +26,16 @@ class LeaderLock implements AutoCloseable {
     static final long KEY = 0x7265646d657368L;
 
     private final DataSource dataSource;
+    private final String self = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     private Connection connection;
 
     LeaderLock(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /** This control plane, as {@code pid@host}. */
+    String self() {
+        return self;
     }
 
     /** True if this process leads now: it still holds the lock, or has just taken it. */
@@ -48,6 +54,10 @@ class LeaderLock implements AutoCloseable {
         try {
             Connection candidate = dataSource.getConnection();
             candidate.setAutoCommit(true);
+            try (Statement statement = candidate.createStatement()) {
+                // names this session, so that any control plane can tell who leads (see leader())
+                statement.execute("set application_name = 'redmesh-leader " + self.replace("'", "") + "'");
+            }
             try (Statement statement = candidate.createStatement();
                  ResultSet rs = statement.executeQuery("select pg_try_advisory_lock(" + KEY + ")")) {
                 rs.next();
@@ -61,6 +71,23 @@ class LeaderLock implements AutoCloseable {
             log.debug("Leadership not taken: {}", e.getMessage());
         }
         return false;
+    }
+
+    /**
+     * Who holds the lock now, as Postgres sees it (any control plane can ask), or null if nobody.
+     * A pooled connection may keep the application name set for the lock, so only the session
+     * that holds the lock counts.
+     */
+    String leader() {
+        try (Connection c = dataSource.getConnection(); Statement statement = c.createStatement();
+             ResultSet rs = statement.executeQuery("""
+                     select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                     where l.locktype = 'advisory' and l.granted
+                       and ((l.classid::bigint << 32) | l.objid::bigint) = """ + KEY)) {
+            return rs.next() ? rs.getString(1).replaceFirst("^redmesh-leader ", "") : null;
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     synchronized void release() {

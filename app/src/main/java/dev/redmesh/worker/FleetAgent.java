@@ -54,6 +54,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     private static final Duration RETRY_FAILED_AFTER = Duration.ofSeconds(2);
     private static final long SAMPLE_EVERY_MS = 100;
     private static final long LONG_POLL_MS = 10_000;
+    private static final Duration SLOW_START = Duration.ofSeconds(15);
 
     private final FleetAgentProperties properties;
     private final WorkerProperties workerProperties;
@@ -93,6 +94,9 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         volatile long failedAt;
         volatile List<Meter> meters = List.of();
         volatile SyncStatus last;
+        volatile long startedAt;
+        volatile Thread starter;
+        volatile boolean slowReported;
 
         Running(FleetProtocol.AssignmentSpec spec) {
             this.spec = spec;
@@ -153,7 +157,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                 try {
                     step.run();
                 } catch (RuntimeException e) {
-                    log.debug("{}: {}", name, e.toString());
+                    log.warn("{} failed; trying again in a second", name, e);
                     pause(1000);
                 }
                 if (pauseMs > 0) {
@@ -259,15 +263,17 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             }
         }
         for (FleetProtocol.AssignmentSpec want : orders.assignments()) {
-            running.computeIfAbsent(want.id(), k -> {
+            if (!running.containsKey(want.id())) {
                 Running r = new Running(want);
+                running.put(want.id(), r);
+                r.startedAt = System.nanoTime();
                 lifecycle.execute(() -> begin(r));
-                return r;
-            });
+            }
         }
     }
 
     private void begin(Running r) {
+        r.starter = Thread.currentThread();
         FleetProtocol.AssignmentSpec a = r.spec;
         SyncWorker worker = new SyncWorker(new SyncWorker.Spec(a.link() + "/" + a.shard(), endpoint(a.source()),
                 endpoint(a.target()), new KeyFilter(a.include(), a.exclude()), options(), a.epoch()),
@@ -303,6 +309,17 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     /** Samples every running assignment: status (one INFO to its source) and the lag clock. */
     void sample() {
         for (Running r : running.values()) {
+            Thread starter = r.starter;
+            if ("STARTING".equals(r.phase) && !r.slowReported && starter != null
+                    && System.nanoTime() - r.startedAt > SLOW_START.toNanos()) {
+                r.slowReported = true;
+                StringBuilder stack = new StringBuilder();
+                for (StackTraceElement frame : starter.getStackTrace()) {
+                    stack.append("\n\tat ").append(frame);
+                }
+                log.warn("Assignment {} has been starting for more than {} s; its thread is at:{}", r.spec.id(),
+                        SLOW_START.toSeconds(), stack);
+            }
             SyncWorker worker = r.worker;
             if (worker == null || "STARTING".equals(r.phase) || "FAILED".equals(r.phase)) {
                 continue;

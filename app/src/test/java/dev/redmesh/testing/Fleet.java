@@ -113,16 +113,21 @@ public final class Fleet implements AutoCloseable {
         return epochs;
     }
 
-    /** True when there are {@code expected} links and every one streams. */
+    /**
+     * True when there are {@code expected} links and every one streams; otherwise fails with each
+     * link's state and reason, which is what a timed-out wait then reports.
+     */
     public boolean allStreaming(int expected) {
         JsonNode links = api.get("/api/v1/links").json();
-        if (links.size() != expected) {
-            return false;
-        }
+        List<String> notYet = new ArrayList<>();
         for (JsonNode link : links) {
             if (!"STREAMING".equals(link.path("state").asString())) {
-                return false;
+                notYet.add(link.path("id").asString() + " " + link.path("state").asString() + " ("
+                        + link.path("stateReason").asString() + ")");
             }
+        }
+        if (links.size() != expected || !notYet.isEmpty()) {
+            throw new AssertionError(links.size() + " of " + expected + " links; not streaming: " + notYet);
         }
         return true;
     }

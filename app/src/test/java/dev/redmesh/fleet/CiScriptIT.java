@@ -1,0 +1,92 @@
+package dev.redmesh.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.redmesh.localredis.RedisNode;
+import dev.redmesh.testing.Api;
+import dev.redmesh.testing.AppIT;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+
+/** The script docs/ci.md gives pipelines, run as a pipeline would: sh, curl, the live API. */
+@AppIT
+class CiScriptIT {
+
+    private static final Path SCRIPT = Path.of("..", "deploy", "ci", "join-mesh.sh");
+
+    @Autowired
+    Api api;
+    @Autowired
+    Environment environment;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    private Run run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("sh", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("REDMESH_URL", "http://127.0.0.1:" + environment.getRequiredProperty("local.server.port"));
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the script ends").isTrue();
+        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theScriptAddsRegionsToAMeshAndReturnsOnceEveryLinkStreams() throws Exception {
+        RedisNode first = RedisNode.start();
+        RedisNode second = RedisNode.start();
+        closeables.add(first);
+        closeables.add(second);
+
+        Run alone = run("eu-west-1", "orders-eu", "orders", first.address(), "60");
+        assertThat(alone.exit()).as(alone.output()).isZero();
+
+        Run joined = run("us-east-1", "orders-us", "orders", second.address(), "60");
+        assertThat(joined.exit()).as(joined.output()).isZero();
+        assertThat(joined.output()).contains("orders-us is ready");
+        for (String link : List.of("orders-eu.orders-us", "orders-us.orders-eu")) {
+            assertThat(api.get("/api/v1/links/" + link).json().path("state").asString()).isEqualTo("STREAMING");
+        }
+    }
+
+    @Test
+    void theScriptFailsWithTheReasonWhenAClusterCannotBecomeReady() throws Exception {
+        RedisNode first = RedisNode.start();
+        closeables.add(first);
+        assertThat(run("eu-west-1", "orders-eu", "orders", first.address(), "30").exit()).isZero();
+
+        Run unreachable = run("us-east-1", "orders-us", "orders", "127.0.0.1:1", "6");
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.output()).contains("orders-us not ready after 6s").contains("links streaming");
+
+        Run refused = run("us-east-1", "orders-us", "orders", "not an address", "6");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.output()).contains("refused (400)").contains("seeds");
+    }
+
+    @Test
+    void docsCiMdShowsTheTestedScript() throws Exception {
+        String script = Files.readString(SCRIPT);
+        String doc = Files.readString(Path.of("..", "docs", "ci.md"));
+        assertThat(doc).as("docs/ci.md embeds deploy/ci/join-mesh.sh verbatim").contains(script.strip());
+    }
+}
