@@ -51,6 +51,14 @@ class LeaderElectionIT {
         }
     }
 
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private String leader() {
         return api.get("/api/v1/fleet/leader").json().path("leader").asString(null);
     }
@@ -97,7 +105,7 @@ class LeaderElectionIT {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         String otherId = other.pid() + "@";
         Eventually.await("the second control plane is up", Duration.ofSeconds(90),
-                () -> Files.readString(log).contains("redmesh is ready"));
+                () -> read(log).contains("redmesh is ready"));
         Thread.sleep(1000); // several of its reconcile ticks: it must not take over
         assertThat(leader()).as("still one leader, the first").isEqualTo(lock.self());
 
