@@ -64,11 +64,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
-    private final ExecutorService lifecycle = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fleet-assignment");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Starts and stops assignments; made anew on every start, since a stopped context may be started again. */
+    private volatile ExecutorService lifecycle;
     private volatile URI controlPlane;
     private volatile String address;
     private volatile String fingerprint = "";
@@ -132,6 +129,11 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
 
     @Override
     public void start() {
+        lifecycle = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fleet-assignment");
+            t.setDaemon(true);
+            return t;
+        });
         running0 = true;
         if (properties.enabled() && controlPlane != null && address != null) {
             startLoops();

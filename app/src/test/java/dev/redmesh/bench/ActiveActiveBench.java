@@ -2,14 +2,12 @@ package dev.redmesh.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -62,7 +60,7 @@ class ActiveActiveBench {
             replica.awaitInSyncWith(a);
             ab.start();
             ba.start();
-            await("both links streaming", () -> ab.stats().phase() == SyncStats.Phase.STREAMING
+            BenchSupport.await("both links streaming", () -> ab.stats().phase() == SyncStats.Phase.STREAMING
                     && ba.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
 
             Probe aToB = new Probe(client, a, b, "a");
@@ -126,19 +124,19 @@ class ActiveActiveBench {
              RedisNode target = RedisNode.start(binary);
              SyncWorker worker = worker("drain", source, target, mode)) {
             worker.start();
-            await("worker streaming", () -> worker.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
+            BenchSupport.await("worker streaming", () -> worker.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
             target.pause();
-            long start = offset(source);
-            String benchmark = benchmarkBinary(binary);
-            run(benchmark, "-p", Integer.toString(source.port()), "-t", "set,incr", "-n", Long.toString(commands / 2),
+            long start = BenchSupport.masterOffset(source);
+            String benchmark = BenchSupport.benchmarkBinary(binary);
+            BenchSupport.run(benchmark, "-p", Integer.toString(source.port()), "-t", "set,incr", "-n", Long.toString(commands / 2),
                     "-P", "100", "-r", "1000000", "-d", "32", "-q");
-            long end = offset(source);
+            long end = BenchSupport.masterOffset(source);
             if (end <= start) {
                 throw new IllegalStateException("redis-benchmark wrote nothing");
             }
             target.resume();
             long t0 = System.nanoTime();
-            await("worker drained (" + mode + ")", () -> worker.stats().appliedOffset(), end);
+            BenchSupport.await("worker drained (" + mode + ")", () -> worker.stats().appliedOffset(), end);
             return (System.nanoTime() - t0) / 1e9;
         }
     }
@@ -270,30 +268,4 @@ class ActiveActiveBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
     }
 
-    private static long offset(RedisNode node) {
-        return Long.parseLong(node.info("replication").get("master_repl_offset"));
-    }
-
-    static String benchmarkBinary(RedisBinary binary) {
-        Path sibling = binary.path().resolveSibling("redis-benchmark");
-        return Files.isExecutable(sibling) ? sibling.toString() : "redis-benchmark";
-    }
-
-    private static void await(String what, LongSupplier value, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (value.getAsLong() < atLeast) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out: " + what);
-            }
-            Thread.sleep(2);
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed");
-        }
-    }
 }

@@ -2,10 +2,8 @@ package dev.redmesh.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
@@ -35,10 +33,7 @@ class SyncBench {
         long commands = Long.getLong("bench.commands", 2_000_000);
         long keys = Long.getLong("bench.keys", 1_000_000);
         RedisBinary binary = RedisBinary.locate();
-        String benchmark = Path.of(binary.path().toString()).resolveSibling("redis-benchmark").toString();
-        if (!Files.isExecutable(Path.of(benchmark))) {
-            benchmark = "redis-benchmark";
-        }
+        String benchmark = BenchSupport.benchmarkBinary(binary);
         StringBuilder report = new StringBuilder();
 
         try (RedisNode source = RedisNode.start(binary, "repl-backlog-size 2gb", "client-output-buffer-limit replica 0 0 0");
@@ -49,23 +44,23 @@ class SyncBench {
             SyncWorker worker = worker(source, target);
             try (worker) {
                 worker.start();
-                await("worker streaming", () -> worker.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
+                BenchSupport.await("worker streaming", () -> worker.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
 
                 replica.pause();
                 target.pause();
-                long start = offset(source);
-                run(benchmark, "-p", Integer.toString(source.port()), "-t", "set", "-n", Long.toString(commands),
+                long start = BenchSupport.masterOffset(source);
+                BenchSupport.run(benchmark, "-p", Integer.toString(source.port()), "-t", "set", "-n", Long.toString(commands),
                         "-P", "100", "-r", "1000000", "-d", "32", "-q");
-                long end = offset(source);
+                long end = BenchSupport.masterOffset(source);
 
                 replica.resume();
                 long t0 = System.nanoTime();
-                await("native replica drained", () -> replicaOffset(replica), end);
+                BenchSupport.await("native replica drained", () -> replicaOffset(replica), end);
                 double nativeSeconds = (System.nanoTime() - t0) / 1e9;
 
                 target.resume();
                 long t1 = System.nanoTime();
-                await("worker drained", () -> worker.stats().appliedOffset(), end);
+                BenchSupport.await("worker drained", () -> worker.stats().appliedOffset(), end);
                 double workerSeconds = (System.nanoTime() - t1) / 1e9;
 
                 report.append(String.format("P1-backlog commands=%d backlog_bytes=%d native_s=%.2f worker_s=%.2f ratio=%.2f "
@@ -78,7 +73,7 @@ class SyncBench {
         try (RedisNode source = RedisNode.start(binary);
              RedisNode replica = RedisNode.start(binary);
              RedisNode target = RedisNode.start(binary)) {
-            run(benchmark, "-p", Integer.toString(source.port()), "-t", "set", "-n", Long.toString(keys),
+            BenchSupport.run(benchmark, "-p", Integer.toString(source.port()), "-t", "set", "-n", Long.toString(keys),
                     "-P", "100", "-r", "100000000", "-d", "100", "-q");
             long dbsize = source.call(c -> c.dbsize());
             source.call(c -> c.save());
@@ -87,15 +82,15 @@ class SyncBench {
             long t0 = System.nanoTime();
             replica.replicaOf(source);
             replica.awaitInSyncWith(source);
-            await("native replica loaded", () -> replica.call(c -> c.dbsize()), dbsize);
+            BenchSupport.await("native replica loaded", () -> replica.call(c -> c.dbsize()), dbsize);
             double nativeSeconds = (System.nanoTime() - t0) / 1e9;
 
             SyncWorker worker = worker(source, target);
             try (worker) {
                 long t1 = System.nanoTime();
                 worker.start();
-                await("worker full sync", () -> worker.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
-                await("target holds every key", () -> target.call(c -> c.dbsize()), dbsize);
+                BenchSupport.await("worker full sync", () -> worker.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
+                BenchSupport.await("target holds every key", () -> target.call(c -> c.dbsize()), dbsize);
                 double workerSeconds = (System.nanoTime() - t1) / 1e9;
                 report.append(String.format("P1-fullsync keys=%d rdb_mb=%.1f native_s=%.2f worker_s=%.2f ratio=%.2f "
                                 + "native_keys_per_s=%.0f worker_keys_per_s=%.0f native_mb_per_s=%.1f worker_mb_per_s=%.1f%n",
@@ -119,30 +114,9 @@ class SyncBench {
                 KeyFilter.everything(), SyncOptions.defaults()), e -> { });
     }
 
-    private static long offset(RedisNode node) {
-        return Long.parseLong(node.info("replication").get("master_repl_offset"));
-    }
-
     private static long replicaOffset(RedisNode replica) {
         Map<String, String> info = replica.info("replication");
         return Long.parseLong(info.getOrDefault("slave_repl_offset", "0"));
     }
 
-    private static void await(String what, LongSupplier value, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (value.getAsLong() < atLeast) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed");
-        }
-    }
 }
