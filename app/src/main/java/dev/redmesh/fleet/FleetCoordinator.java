@@ -61,6 +61,8 @@ class FleetCoordinator implements SmartLifecycle {
     private final Semaphore wake = new Semaphore(0);
     private volatile Thread thread;
     private volatile boolean leader;
+    private volatile boolean stopping;
+    private static final long SLOW_TICK_MS = 2000;
     private Instant housekeptAt = Instant.EPOCH;
 
     FleetCoordinator(FleetStore store, LeaderLock lock, FleetSignal signal, LinkService links, EventService events,
@@ -286,12 +288,18 @@ class FleetCoordinator implements SmartLifecycle {
 
     @Override
     public void start() {
+        stopping = false;
         Thread t = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!stopping) {
+                long began = System.nanoTime();
                 try {
                     tick();
                 } catch (RuntimeException e) {
                     log.warn("Fleet reconcile failed: {}", e.toString());
+                }
+                long tookMs = (System.nanoTime() - began) / 1_000_000;
+                if (tookMs > SLOW_TICK_MS) {
+                    log.warn("A fleet reconcile tick took {} ms (workers learn of changes only after it commits)", tookMs);
                 }
                 try {
                     wake.tryAcquire(properties.reconcileEvery().toMillis(), TimeUnit.MILLISECONDS);
@@ -311,9 +319,12 @@ class FleetCoordinator implements SmartLifecycle {
         Thread t = thread;
         thread = null;
         if (t != null) {
-            t.interrupt();
+            // not interrupted: a tick stopped halfway through its transaction could leave a
+            // connection behind; it ends its tick and sees the flag
+            stopping = true;
+            wake.release();
             try {
-                t.join(5000);
+                t.join(15_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

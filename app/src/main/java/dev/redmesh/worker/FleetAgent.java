@@ -59,7 +59,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     private final FleetAgentProperties properties;
     private final WorkerProperties workerProperties;
     private final MeterRegistry meters;
-    private final String id;
+    private volatile String id;
     private final JsonMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -119,6 +119,10 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     public void onApplicationEvent(WebServerInitializedEvent event) {
         int port = event.getWebServer().getPort();
         address = host() + ":" + port;
+        if (properties.id() == null) {
+            // host and pid alone are not unique when one JVM runs several apps (tests do)
+            id = defaultId() + "-" + port;
+        }
         if (controlPlane == null && event.getApplicationContext().containsBean("fleetController")) {
             controlPlane = URI.create("http://127.0.0.1:" + port);
         }
