@@ -2,7 +2,6 @@ package dev.redmesh.link;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -39,9 +38,7 @@ class LinkController {
     @GetMapping
     @Operation(summary = "List links, optionally only those from a source and/or to a target cluster")
     List<LinkResponse> list(@RequestParam(required = false) String source, @RequestParam(required = false) String target) {
-        List<ReplicationLink> found = service.search(source, target);
-        Map<String, List<LinkResponse.ShardAssignment>> shards = progress.shardsByLink();
-        return found.stream().map(l -> LinkResponse.of(l, shards.getOrDefault(l.getId(), List.of()))).toList();
+        return progress.list(source, target);
     }
 
     @GetMapping("/{id}")

@@ -9,4 +9,10 @@ public interface LinkProgress {
     List<LinkResponse.ShardAssignment> shards(String linkId);
 
     Map<String, List<LinkResponse.ShardAssignment>> shardsByLink();
+
+    /**
+     * Links with their shards' progress, optionally only from {@code source} and/or to {@code target},
+     * by id: the list endpoint's read, in one query (it is the dashboard's and CI's most frequent call).
+     */
+    List<LinkResponse> list(String source, String target);
 }

@@ -11,7 +11,7 @@ public record LinkResponse(String id, String source, String target, LinkMode mod
                     Instant stateChangedAt, LinkOrigin origin, String mesh, Filters filters,
                     Long lagMs, Long lagBytes, Double opsPerSec, List<ShardAssignment> shards, Instant createdAt) {
 
-    record Filters(List<String> include, List<String> exclude) {
+    public record Filters(List<String> include, List<String> exclude) {
     }
 
     /** One source shard's assignment as its worker last reported it; offsets and lag null until then. */
@@ -19,17 +19,23 @@ public record LinkResponse(String id, String source, String target, LinkMode mod
                                   Long lagMs, Long lagBytes, Double opsPerSec) {
     }
 
-    /** Lag is the worst shard's, bytes and throughput the sum; null while no shard has reported. */
     static LinkResponse of(ReplicationLink link, List<ShardAssignment> shards) {
+        return of(link.getId(), link.getSource(), link.getTarget(), link.getMode(), link.getState(), link.getStateReason(),
+                link.getStateChangedAt(), link.getOrigin(), link.getMesh(),
+                new Filters(link.getIncludePatterns(), link.getExcludePatterns()), shards, link.getCreatedAt());
+    }
+
+    /** Lag is the worst shard's, bytes and throughput the sum; null while no shard has reported. */
+    public static LinkResponse of(String id, String source, String target, LinkMode mode, LinkState state,
+                                  String stateReason, Instant stateChangedAt, LinkOrigin origin, String mesh,
+                                  Filters filters, List<ShardAssignment> shards, Instant createdAt) {
         Long lagMs = shards.stream().map(ShardAssignment::lagMs).filter(java.util.Objects::nonNull)
                 .max(Long::compare).orElse(null);
         Long lagBytes = shards.stream().map(ShardAssignment::lagBytes).filter(java.util.Objects::nonNull)
                 .reduce(Long::sum).orElse(null);
         Double ops = shards.stream().map(ShardAssignment::opsPerSec).filter(java.util.Objects::nonNull)
                 .reduce(Double::sum).orElse(null);
-        return new LinkResponse(link.getId(), link.getSource(), link.getTarget(), link.getMode(), link.getState(),
-                link.getStateReason(), link.getStateChangedAt(), link.getOrigin(), link.getMesh(),
-                new Filters(link.getIncludePatterns(), link.getExcludePatterns()),
-                lagMs, lagBytes, ops, shards, link.getCreatedAt());
+        return new LinkResponse(id, source, target, mode, state, stateReason, stateChangedAt, origin, mesh, filters,
+                lagMs, lagBytes, ops, shards, createdAt);
     }
 }

@@ -53,6 +53,8 @@ final class ReplicationSource implements AutoCloseable {
     private volatile int db;
     /** The history the events queued so far belong to; a change is announced before the next command. */
     private String announcedReplid;
+    /** End offset of the last command read from the stream (or where streaming began); -1 before. */
+    private volatile long readOffset = -1;
     private Thread thread;
 
     /**
@@ -175,6 +177,7 @@ final class ReplicationSource implements AutoCloseable {
                             previous, offset);
                 }
                 announcedReplid = replid;
+                readOffset = offset;
                 queue.put(new ReplicationEvent.Streaming(replid, previous, offset));
             } else if (event instanceof SelectCommand select) {
                 db = select.getIndex();
@@ -190,6 +193,7 @@ final class ReplicationSource implements AutoCloseable {
     private void onCommand(DefaultCommand command) throws InterruptedException {
         long end = command.getContext() != null && command.getContext().getOffsets() != null
                 ? command.getContext().getOffsets().getV2() : configuration.getReplOffset();
+        readOffset = end;
         ReplicationEvent.Command parsed = ReplicationEvent.Command.of(db, command.getCommand(), command.getArgs(), end);
         if (parsed.name().equals("SELECT")) {
             db = Integer.parseInt(new String(command.getArgs()[0], java.nio.charset.StandardCharsets.US_ASCII));
@@ -227,5 +231,10 @@ final class ReplicationSource implements AutoCloseable {
         if (thread != null) {
             thread.interrupt();
         }
+    }
+
+    /** How far the stream has been read (no I/O); what is read but not applied waits in the worker. */
+    long readOffset() {
+        return readOffset;
     }
 }

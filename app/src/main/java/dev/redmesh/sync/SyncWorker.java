@@ -207,6 +207,12 @@ public final class SyncWorker implements AutoCloseable {
         return lag(sourceOffset(), stats.appliedOffset());
     }
 
+    /** Source offset read from the replication stream so far, -1 before streaming; no I/O. */
+    public long readOffset() {
+        ReplicationSource s = source;
+        return s == null ? -1 : s.readOffset();
+    }
+
     /** Bytes waiting between reading the source and writing the target; no I/O. */
     public long queueBytes() {
         return queue.bytes();
