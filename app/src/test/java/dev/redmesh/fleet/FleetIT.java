@@ -79,7 +79,7 @@ class FleetIT {
         for (String region : regions) {
             RedisClient client = RedisClient.create(nodes.get(region).uri());
             closeables.add(client::shutdown);
-            MeshWorkload workload = new MeshWorkload(region + ":", () -> client.connect().sync());
+            MeshWorkload workload = new MeshWorkload(region + ":", () -> client.connect().sync(), 300);
             closeables.add(workload);
             workloads.add(workload);
         }

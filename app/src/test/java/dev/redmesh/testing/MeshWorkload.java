@@ -32,13 +32,30 @@ public final class MeshWorkload implements AutoCloseable {
 
     /** @param connect gives a connection to the region's current master (called again after an error) */
     public MeshWorkload(String prefix, Supplier<RedisClusterCommands<String, String>> connect) {
+        this(prefix, connect, 0);
+    }
+
+    /**
+     * @param roundsPerSecond at most this many rounds a second (0: as fast as the region answers). The
+     *                        fleet tests pace their load: on two cores an unpaced workload per region
+     *                        starves the control plane they are about, which is not what they test.
+     */
+    public MeshWorkload(String prefix, Supplier<RedisClusterCommands<String, String>> connect, int roundsPerSecond) {
         this.prefix = prefix;
         for (int c = 0; c < acked.length; c++) {
             acked[c] = new AtomicLong();
         }
         this.thread = new Thread(() -> {
             RedisClusterCommands<String, String> redis = connect.get();
+            long start = System.nanoTime();
             for (long i = 0; running.get(); i++) {
+                if (roundsPerSecond > 0) {
+                    long due = start + i * 1_000_000_000L / roundsPerSecond;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        sleep(Math.max(1, wait / 1_000_000));
+                    }
+                }
                 try {
                     round(redis, i);
                     rounds.incrementAndGet();
