@@ -190,7 +190,7 @@ class StandaloneTopologyIT {
             for (int second = 0; second < 3; second++) {
                 String euMaster = nodes("orders-eu").get(eu.master().address()).path("lastSeen").asString();
                 String usMaster = nodes("orders-us").get(us.master().address()).path("lastSeen").asString();
-                Eventually.await("healthy nodes keep being polled every second", Duration.ofMillis(1600), () ->
+                Eventually.await("healthy nodes keep being polled every second", Duration.ofMillis(2000), () ->
                         !nodes("orders-eu").get(eu.master().address()).path("lastSeen").asString().equals(euMaster)
                                 && !nodes("orders-us").get(us.master().address()).path("lastSeen").asString().equals(usMaster));
             }
