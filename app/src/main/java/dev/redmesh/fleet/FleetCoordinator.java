@@ -245,8 +245,7 @@ class FleetCoordinator implements SmartLifecycle {
 
     /** Each link's state follows its assignments' reports of their current epoch. */
     void updateLinkStates() {
-        Map<String, List<FleetStore.AssignmentRow>> byLink = new HashMap<>();
-        store.assignments().forEach(a -> byLink.computeIfAbsent(a.linkId(), l -> new ArrayList<>()).add(a));
+        Map<String, List<FleetStore.AssignmentRow>> byLink = store.assignmentsByLink();
         for (FleetStore.LinkRow row : store.psyncLinks()) {
             LinkState state = LinkState.valueOf(row.state());
             if (state == LinkState.PAUSED) {

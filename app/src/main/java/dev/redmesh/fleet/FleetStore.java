@@ -99,6 +99,13 @@ class FleetStore {
         return jdbc.query("select * from assignment order by id", FleetStore::assignment);
     }
 
+    /** Every assignment, grouped by link. */
+    Map<String, List<AssignmentRow>> assignmentsByLink() {
+        Map<String, List<AssignmentRow>> byLink = new LinkedHashMap<>();
+        assignments().forEach(a -> byLink.computeIfAbsent(a.linkId(), l -> new ArrayList<>()).add(a));
+        return byLink;
+    }
+
     List<AssignmentRow> assignmentsOf(String linkId) {
         return jdbc.query("select * from assignment where link_id = ? order by shard_id", FleetStore::assignment, linkId);
     }
@@ -228,7 +235,7 @@ class FleetStore {
                 rs.getString("last_error"), instant(rs, "reported_at"));
     }
 
-    private static List<String> strings(Array array) throws SQLException {
+    static List<String> strings(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }
 

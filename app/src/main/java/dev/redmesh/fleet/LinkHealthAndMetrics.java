@@ -44,7 +44,7 @@ class LinkHealthAndMetrics implements HealthIndicator {
 
     @Scheduled(fixedDelay = 1000)
     void refreshGauges() {
-        Map<String, List<FleetStore.AssignmentRow>> byLink = byLink();
+        Map<String, List<FleetStore.AssignmentRow>> byLink = store.assignmentsByLink();
         for (FleetStore.LinkRow link : store.psyncLinks()) {
             LinkFigures f = figures.computeIfAbsent(link.id(), id -> register(id, new LinkFigures()));
             List<FleetStore.AssignmentRow> shards = byLink.getOrDefault(link.id(), List.of());
@@ -64,15 +64,9 @@ class LinkHealthAndMetrics implements HealthIndicator {
         return f;
     }
 
-    private Map<String, List<FleetStore.AssignmentRow>> byLink() {
-        Map<String, List<FleetStore.AssignmentRow>> byLink = new LinkedHashMap<>();
-        store.assignments().forEach(a -> byLink.computeIfAbsent(a.linkId(), l -> new java.util.ArrayList<>()).add(a));
-        return byLink;
-    }
-
     @Override
     public Health health() {
-        Map<String, List<FleetStore.AssignmentRow>> byLink = byLink();
+        Map<String, List<FleetStore.AssignmentRow>> byLink = store.assignmentsByLink();
         Map<String, Object> details = new LinkedHashMap<>();
         boolean critical = false;
         for (FleetStore.LinkRow link : store.psyncLinks()) {

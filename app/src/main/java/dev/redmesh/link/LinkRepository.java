@@ -7,12 +7,6 @@ import org.springframework.data.jpa.repository.Query;
 
 public interface LinkRepository extends JpaRepository<ReplicationLink, String> {
 
-    @Query("""
-            select l from ReplicationLink l
-            where (:source is null or l.source = :source) and (:target is null or l.target = :target)
-            order by l.id""")
-    List<ReplicationLink> search(String source, String target);
-
     @Query("select l from ReplicationLink l where l.source = :cluster or l.target = :cluster order by l.id")
     List<ReplicationLink> touching(String cluster);
 

@@ -31,11 +31,6 @@ public class LinkService {
         this.clock = clock;
     }
 
-    @Transactional(readOnly = true)
-    public List<ReplicationLink> search(String source, String target) {
-        return links.search(source, target);
-    }
-
     /** The links a mesh created (explicit links between its members are not among them). */
     @Transactional(readOnly = true)
     public List<ReplicationLink> ofMesh(String mesh) {
