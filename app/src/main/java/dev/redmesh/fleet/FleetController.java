@@ -83,6 +83,9 @@ class FleetController {
         long start = System.currentTimeMillis();
         long deadline = start + waitMs;
         while (true) {
+            if (signal.closing()) {
+                throw ApiException.unavailable("this control plane is shutting down; ask another one");
+            }
             long seen = signal.version();
             String now = store.fingerprint(id);
             if (!now.equals(after) || System.currentTimeMillis() >= deadline) {

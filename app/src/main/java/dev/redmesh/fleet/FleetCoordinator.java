@@ -62,8 +62,10 @@ class FleetCoordinator implements SmartLifecycle {
     private volatile Thread thread;
     private volatile boolean leader;
     private volatile boolean stopping;
-    private static final long SLOW_TICK_MS = 2000;
+    private static final long SLOW_TICK_MS = 1000;
     private Instant housekeptAt = Instant.EPOCH;
+    private volatile Instant nextExpiry = Instant.MAX;
+    private Instant rebalancedAt = Instant.EPOCH;
 
     FleetCoordinator(FleetStore store, LeaderLock lock, FleetSignal signal, LinkService links, EventService events,
                      TransactionTemplate transactions, FleetProperties properties, Clock clock) {
@@ -92,8 +94,22 @@ class FleetCoordinator implements SmartLifecycle {
         wake.release();
     }
 
+    /** Milliseconds per step of the last tick, for the slow-tick warning. */
+    private final Map<String, Long> stepMs = new java.util.LinkedHashMap<>();
+    private long stepStart;
+
+    private void step(String name) {
+        long now = System.nanoTime();
+        stepMs.put(name, (now - stepStart) / 1_000_000);
+        stepStart = now;
+    }
+
     void tick() {
-        if (!lock.holds()) {
+        stepMs.clear();
+        stepStart = System.nanoTime();
+        boolean holds = lock.holds();
+        step("lock");
+        if (!holds) {
             if (leader) {
                 log.warn("No longer the fleet leader");
             }
@@ -107,15 +123,18 @@ class FleetCoordinator implements SmartLifecycle {
                     "control plane " + self + " leads the fleet", Map.of("controlPlane", self)));
         }
         Instant now = clock.instant();
-        Boolean changed = transactions.execute(tx -> {
-            boolean moved = ensureAssignments(now);
-            updateLinkStates();
-            return moved;
-        });
+        // assignments commit on their own and workers hear of them before link states are brought up
+        // to date: a dead worker's replacement waits for nothing but its own transaction
+        FleetStore.Snapshot snapshot = store.snapshot();
+        step("read");
+        Boolean changed = transactions.execute(tx -> ensureAssignments(now, snapshot));
+        step("assignments");
         if (Boolean.TRUE.equals(changed)) {
-            log.debug("Assignments changed; committed {} ms after the tick began", Duration.between(now, clock.instant()).toMillis());
             signal.changed();
         }
+        // from what the tick read: an assignment moved just now shows in its link's state at the next tick
+        transactions.executeWithoutResult(tx -> updateLinkStates(snapshot));
+        step("linkStates");
         if (Duration.between(housekeptAt, now).compareTo(HOUSEKEEPING_EVERY) >= 0) {
             housekeptAt = now;
             transactions.executeWithoutResult(tx -> {
@@ -126,13 +145,14 @@ class FleetCoordinator implements SmartLifecycle {
     }
 
     /** @return whether any assignment was created, moved or removed */
-    boolean ensureAssignments(Instant now) {
-        Map<String, FleetStore.ClusterRow> clusters = store.clusters();
-        Map<String, List<FleetStore.ShardMaster>> masters = store.masters();
+    boolean ensureAssignments(Instant now, FleetStore.Snapshot snapshot) {
+        Map<String, FleetStore.ClusterRow> clusters = snapshot.clusters();
+        Map<String, List<FleetStore.ShardMaster>> masters = snapshot.masters();
         Map<String, FleetStore.AssignmentRow> existing = new HashMap<>();
-        store.assignments().forEach(a -> existing.put(a.id(), a));
+        snapshot.assignments().forEach(a -> existing.put(a.id(), a));
         Instant liveSince = now.minus(properties.lease());
-        List<FleetStore.WorkerRow> live = store.workers().stream().filter(w -> w.lastHeartbeat().isAfter(liveSince)).toList();
+        List<FleetStore.WorkerRow> live = snapshot.workers().stream().filter(w -> w.lastHeartbeat().isAfter(liveSince)).toList();
+        nextExpiry = earliestExpiry(now, live, existing.values());
         Map<String, Integer> load = new HashMap<>();
         live.forEach(w -> load.put(w.id(), 0));
         existing.values().forEach(a -> {
@@ -143,7 +163,7 @@ class FleetCoordinator implements SmartLifecycle {
 
         boolean changed = false;
         Set<String> desired = new HashSet<>();
-        for (FleetStore.LinkRow link : store.psyncLinks()) {
+        for (FleetStore.LinkRow link : snapshot.psyncLinks()) {
             if (LinkState.PAUSED.name().equals(link.state())) {
                 continue;
             }
@@ -198,7 +218,84 @@ class FleetCoordinator implements SmartLifecycle {
                 changed = true;
             }
         }
+        if (!changed && Duration.between(rebalancedAt, now).compareTo(properties.rebalanceEvery()) >= 0) {
+            changed = rebalance(now, live, snapshot.assignments());
+        }
         return changed;
+    }
+
+    /**
+     * Moves one streaming assignment from the busiest live pooled worker to the idlest when they
+     * differ by two or more, so that workers started later (a restart, a scale-out) take their share
+     * instead of idling while one worker carries everything. One move per
+     * {@code redmesh.fleet.rebalance-every}: each costs that link a handover (a fence and a partial
+     * resync), and only a worker that has heartbeated for a whole lease is given work.
+     */
+    private boolean rebalance(Instant now, List<FleetStore.WorkerRow> live, List<FleetStore.AssignmentRow> assignments) {
+        Map<String, List<FleetStore.AssignmentRow>> byWorker = new HashMap<>();
+        live.stream().filter(w -> w.kind() == FleetProtocol.Kind.POOLED)
+                .forEach(w -> byWorker.put(w.id(), new ArrayList<>()));
+        for (FleetStore.AssignmentRow a : assignments) {
+            if (a.workerId() != null && byWorker.containsKey(a.workerId())) {
+                byWorker.get(a.workerId()).add(a);
+            }
+        }
+        Instant settledSince = now.minus(properties.lease());
+        Optional<String> idlest = live.stream()
+                .filter(w -> byWorker.containsKey(w.id()) && w.startedAt() != null && w.startedAt().isBefore(settledSince))
+                .map(FleetStore.WorkerRow::id)
+                .min(Comparator.comparingInt((String w) -> byWorker.get(w).size()).thenComparing(w -> w));
+        Optional<String> busiest = byWorker.keySet().stream()
+                .max(Comparator.comparingInt((String w) -> byWorker.get(w).size()).thenComparing(w -> w));
+        if (idlest.isEmpty() || busiest.isEmpty()
+                || byWorker.get(busiest.get()).size() - byWorker.get(idlest.get()).size() < 2) {
+            return false;
+        }
+        Optional<FleetStore.AssignmentRow> move = byWorker.get(busiest.get()).stream()
+                .filter(a -> "STREAMING".equals(a.phase())).findFirst();
+        if (move.isEmpty()) {
+            return false; // never interrupt a full sync to balance load
+        }
+        rebalancedAt = now;
+        FleetStore.AssignmentRow a = move.get();
+        long epoch = store.nextEpoch();
+        store.reassign(a.id(), a.sourceNode(), a.targetNode(), epoch, idlest.get(), now.plus(properties.lease()), now);
+        recordMove(a.id(), busiest.get(), idlest.get(), epoch, "rebalance: " + busiest.get() + " held "
+                + byWorker.get(busiest.get()).size() + ", " + idlest.get() + " " + byWorker.get(idlest.get()).size());
+        return true;
+    }
+
+    /**
+     * When the next worker or lease runs out, so that the loop wakes right then rather than up to a
+     * tick later: a dead worker's assignments move as soon as its lease allows.
+     */
+    private Instant earliestExpiry(Instant now, List<FleetStore.WorkerRow> live,
+                                   java.util.Collection<FleetStore.AssignmentRow> assignments) {
+        Instant earliest = Instant.MAX;
+        for (FleetStore.WorkerRow w : live) {
+            Instant expires = w.lastHeartbeat().plus(properties.lease());
+            if (expires.isBefore(earliest)) {
+                earliest = expires;
+            }
+        }
+        for (FleetStore.AssignmentRow a : assignments) {
+            Instant expires = a.leaseExpiresAt();
+            if (a.workerId() != null && expires != null && expires.isAfter(now) && expires.isBefore(earliest)) {
+                earliest = expires;
+            }
+        }
+        return earliest;
+    }
+
+    /** How long the loop may sleep before its next tick. */
+    long millisToNextTick() {
+        long tick = properties.reconcileEvery().toMillis();
+        Instant expiry = nextExpiry;
+        if (expiry == Instant.MAX) {
+            return tick;
+        }
+        long untilExpiry = Duration.between(clock.instant(), expiry).toMillis() + 1;
+        return Math.max(1, Math.min(tick, untilExpiry));
     }
 
     /**
@@ -244,9 +341,9 @@ class FleetCoordinator implements SmartLifecycle {
     }
 
     /** Each link's state follows its assignments' reports of their current epoch. */
-    void updateLinkStates() {
-        Map<String, List<FleetStore.AssignmentRow>> byLink = store.assignmentsByLink();
-        for (FleetStore.LinkRow row : store.psyncLinks()) {
+    void updateLinkStates(FleetStore.Snapshot snapshot) {
+        Map<String, List<FleetStore.AssignmentRow>> byLink = snapshot.assignmentsByLink();
+        for (FleetStore.LinkRow row : snapshot.psyncLinks()) {
             LinkState state = LinkState.valueOf(row.state());
             if (state == LinkState.PAUSED) {
                 continue;
@@ -298,10 +395,10 @@ class FleetCoordinator implements SmartLifecycle {
                 }
                 long tookMs = (System.nanoTime() - began) / 1_000_000;
                 if (tookMs > SLOW_TICK_MS) {
-                    log.warn("A fleet reconcile tick took {} ms (workers learn of changes only after it commits)", tookMs);
+                    log.warn("A fleet reconcile tick took {} ms (workers learn of changes only after it commits): {}", tookMs, stepMs);
                 }
                 try {
-                    wake.tryAcquire(properties.reconcileEvery().toMillis(), TimeUnit.MILLISECONDS);
+                    wake.tryAcquire(millisToNextTick(), TimeUnit.MILLISECONDS);
                     wake.drainPermits();
                 } catch (InterruptedException e) {
                     return;

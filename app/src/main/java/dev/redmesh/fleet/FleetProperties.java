@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param reconcileEvery how often the leader reconciles assignments (and right after a role change)
  * @param lagWarn        a link this far behind is reported as lagging (health details, dashboard)
  * @param lagCritical    a link this far behind makes the {@code links} health component DOWN
+ * @param rebalanceEvery at most one assignment moves this often to even out pooled workers' load
  */
 @Validated
 @ConfigurationProperties("redmesh.fleet")
@@ -22,5 +23,6 @@ public record FleetProperties(
         @NotNull @DefaultValue("5s") Duration lease,
         @NotNull @DefaultValue("250ms") Duration reconcileEvery,
         @NotNull @DefaultValue("1s") Duration lagWarn,
-        @NotNull @DefaultValue("30s") Duration lagCritical) {
+        @NotNull @DefaultValue("30s") Duration lagCritical,
+        @NotNull @DefaultValue("10s") Duration rebalanceEvery) {
 }

@@ -1,16 +1,23 @@
 package dev.redmesh.fleet;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Wakes the long polls of workers in this process when assignments change, so a worker learns of a
  * new epoch within milliseconds instead of at its next heartbeat. (A control plane that is not the
  * leader still answers within its polling step: see {@link FleetController}.)
+ *
+ * <p>It stops before the web server drains its requests, and then ends every long poll at once:
+ * a control plane going away should send its workers to another one, not hold them until the
+ * graceful shutdown gives up.
  */
 @Component
-class FleetSignal {
+class FleetSignal implements SmartLifecycle {
 
     private long version;
+    private boolean closing;
+    private boolean running;
 
     synchronized void changed() {
         version++;
@@ -21,15 +28,43 @@ class FleetSignal {
         return version;
     }
 
-    /** Waits until the version moves past {@code seen} or {@code millis} pass. */
+    synchronized boolean closing() {
+        return closing;
+    }
+
+    /** Waits until the version moves past {@code seen}, {@code millis} pass, or this process shuts down. */
     synchronized void awaitChange(long seen, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
-        while (version == seen) {
+        while (version == seen && !closing) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
                 return;
             }
             wait(left);
         }
+    }
+
+    @Override
+    public synchronized void start() {
+        closing = false;
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        closing = true;
+        running = false;
+        notifyAll();
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return running;
+    }
+
+    /** Before the web server's graceful shutdown (which stops in a lower phase). */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 }

@@ -62,31 +62,104 @@ class FleetStore {
                     address = excluded.address, version = excluded.version, last_heartbeat = excluded.last_heartbeat""",
                 workerId, heartbeat.kind().name(), heartbeat.pinnedNode(), heartbeat.address(), heartbeat.version(),
                 ts(now), ts(now));
+        // one round trip for all leases and one for all samples: heartbeats are the control plane's
+        // steadiest load, and a slow one delays what the worker reports (a takeover's STREAMING)
+        List<FleetProtocol.AssignmentReport> reports = heartbeat.assignments();
+        if (reports.isEmpty()) {
+            return;
+        }
+        int[] held = jdbc.batchUpdate("""
+                update assignment set lease_expires_at = ?, phase = ?, applied_offset = ?, lag_bytes = ?, lag_ms = ?,
+                    ops_per_sec = ?, last_error = ?, reported_at = ?
+                where id = ? and worker_id = ? and epoch = ?""", reports.stream().map(report -> new Object[] {
+                ts(now.plus(lease)), report.phase(), report.appliedOffset(), nonNegative(report.lagBytes()),
+                nonNegative(report.lagMs()), report.opsPerSec(), report.error(), ts(now), report.id(), workerId,
+                report.epoch()}).toList());
         Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        for (FleetProtocol.AssignmentReport report : heartbeat.assignments()) {
-            int held = jdbc.update("""
-                    update assignment set lease_expires_at = ?, phase = ?, applied_offset = ?, lag_bytes = ?, lag_ms = ?,
-                        ops_per_sec = ?, last_error = ?, reported_at = ?
-                    where id = ? and worker_id = ? and epoch = ?""",
-                    ts(now.plus(lease)), report.phase(), report.appliedOffset(), nonNegative(report.lagBytes()),
-                    nonNegative(report.lagMs()), report.opsPerSec(), report.error(), ts(now), report.id(), workerId,
-                    report.epoch());
-            if (held == 1) {
-                jdbc.update("""
-                        insert into lag_sample (link_id, shard_id, resolution_s, at, lag_ms, lag_bytes, ops_per_sec)
-                        select link_id, shard_id, 1, ?, ?, ?, ? from assignment where id = ?
-                        on conflict (link_id, resolution_s, at, shard_id) do update
-                        set lag_ms = excluded.lag_ms, lag_bytes = excluded.lag_bytes, ops_per_sec = excluded.ops_per_sec""",
-                        ts(second), nonNegative(report.lagMs()), nonNegative(report.lagBytes()), report.opsPerSec(),
-                        report.id());
+        List<Object[]> samples = new ArrayList<>();
+        for (int i = 0; i < reports.size(); i++) {
+            if (held[i] == 1) {
+                FleetProtocol.AssignmentReport report = reports.get(i);
+                samples.add(new Object[] {ts(second), nonNegative(report.lagMs()), nonNegative(report.lagBytes()),
+                        report.opsPerSec(), report.id()});
+            }
+        }
+        if (!samples.isEmpty()) {
+            jdbc.batchUpdate("""
+                    insert into lag_sample (link_id, shard_id, resolution_s, at, lag_ms, lag_bytes, ops_per_sec)
+                    select link_id, shard_id, 1, ?, ?, ?, ? from assignment where id = ?
+                    on conflict (link_id, resolution_s, at, shard_id) do update
+                    set lag_ms = excluded.lag_ms, lag_bytes = excluded.lag_bytes, ops_per_sec = excluded.ops_per_sec""",
+                    samples);
+        }
+    }
+
+    private static final String WORKERS = "select * from worker order by id";
+    private static final String ASSIGNMENTS = "select * from assignment order by id";
+    private static final String PSYNC_LINKS = "select id, source_cluster, target_cluster, state from replication_link "
+            + "where mode = 'PSYNC' order by id";
+    private static final String CLUSTERS = "select name, mode, seeds, username, password, tls from cluster";
+    private static final String MASTERS = "select cluster_name, id, master_address from shard "
+            + "where master_address is not null order by cluster_name, id";
+
+    /** What the leader reconciles from, read in one round trip (one statement text, five results). */
+    record Snapshot(Map<String, ClusterRow> clusters, Map<String, List<ShardMaster>> masters,
+                    List<AssignmentRow> assignments, List<WorkerRow> workers, List<LinkRow> psyncLinks) {
+
+        Map<String, List<AssignmentRow>> assignmentsByLink() {
+            return byLink(assignments);
+        }
+    }
+
+    Snapshot snapshot() {
+        return jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Snapshot>) connection -> {
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute(String.join(";\n", CLUSTERS, MASTERS, ASSIGNMENTS, WORKERS, PSYNC_LINKS));
+                Map<String, ClusterRow> clusters = new LinkedHashMap<>();
+                readAll(statement, rs -> clusters.put(rs.getString("name"), clusterRow(rs)));
+                Map<String, List<ShardMaster>> masters = new LinkedHashMap<>();
+                nextResult(statement);
+                readAll(statement, rs -> addMaster(masters, rs));
+                List<AssignmentRow> assignments = new ArrayList<>();
+                nextResult(statement);
+                readAll(statement, rs -> assignments.add(assignment(rs, 0)));
+                List<WorkerRow> workers = new ArrayList<>();
+                nextResult(statement);
+                readAll(statement, rs -> workers.add(workerRow(rs)));
+                List<LinkRow> links = new ArrayList<>();
+                nextResult(statement);
+                readAll(statement, rs -> links.add(linkRow(rs)));
+                return new Snapshot(clusters, masters, assignments, workers, links);
+            }
+        });
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private static void readAll(java.sql.Statement statement, RowReader reader) throws SQLException {
+        try (ResultSet rs = statement.getResultSet()) {
+            while (rs.next()) {
+                reader.read(rs);
             }
         }
     }
 
+    private static void nextResult(java.sql.Statement statement) throws SQLException {
+        if (!statement.getMoreResults()) {
+            throw new SQLException("the fleet snapshot returned fewer results than it asked for");
+        }
+    }
+
     List<WorkerRow> workers() {
-        return jdbc.query("select * from worker order by id", (rs, i) -> new WorkerRow(rs.getString("id"),
-                FleetProtocol.Kind.valueOf(rs.getString("kind")), rs.getString("pinned_node"), rs.getString("address"),
-                rs.getString("version"), instant(rs, "started_at"), instant(rs, "last_heartbeat")));
+        return jdbc.query(WORKERS, (rs, i) -> workerRow(rs));
+    }
+
+    private static WorkerRow workerRow(ResultSet rs) throws SQLException {
+        return new WorkerRow(rs.getString("id"), FleetProtocol.Kind.valueOf(rs.getString("kind")),
+                rs.getString("pinned_node"), rs.getString("address"), rs.getString("version"),
+                instant(rs, "started_at"), instant(rs, "last_heartbeat"));
     }
 
     void forgetWorkersSilentSince(Instant before) {
@@ -96,13 +169,17 @@ class FleetStore {
     // ---- assignments
 
     List<AssignmentRow> assignments() {
-        return jdbc.query("select * from assignment order by id", FleetStore::assignment);
+        return jdbc.query(ASSIGNMENTS, FleetStore::assignment);
     }
 
     /** Every assignment, grouped by link. */
     Map<String, List<AssignmentRow>> assignmentsByLink() {
+        return byLink(assignments());
+    }
+
+    private static Map<String, List<AssignmentRow>> byLink(List<AssignmentRow> assignments) {
         Map<String, List<AssignmentRow>> byLink = new LinkedHashMap<>();
-        assignments().forEach(a -> byLink.computeIfAbsent(a.linkId(), l -> new ArrayList<>()).add(a));
+        assignments.forEach(a -> byLink.computeIfAbsent(a.linkId(), l -> new ArrayList<>()).add(a));
         return byLink;
     }
 
@@ -173,28 +250,38 @@ class FleetStore {
     // ---- what the reconciler reads
 
     List<LinkRow> psyncLinks() {
-        return jdbc.query("select id, source_cluster, target_cluster, state from replication_link where mode = 'PSYNC' order by id",
-                (rs, i) -> new LinkRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        return jdbc.query(PSYNC_LINKS, (rs, i) -> linkRow(rs));
+    }
+
+    private static LinkRow linkRow(ResultSet rs) throws SQLException {
+        return new LinkRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
     }
 
     Map<String, ClusterRow> clusters() {
         Map<String, ClusterRow> clusters = new LinkedHashMap<>();
-        jdbc.query("select name, mode, seeds, username, password, tls from cluster", rs -> {
-            clusters.put(rs.getString("name"), new ClusterRow(rs.getString("name"), rs.getString("mode"),
-                    strings(rs.getArray("seeds")), rs.getString("username"), rs.getString("password"), rs.getBoolean("tls")));
+        jdbc.query(CLUSTERS, rs -> {
+            clusters.put(rs.getString("name"), clusterRow(rs));
         });
         return clusters;
+    }
+
+    private static ClusterRow clusterRow(ResultSet rs) throws SQLException {
+        return new ClusterRow(rs.getString("name"), rs.getString("mode"), strings(rs.getArray("seeds")),
+                rs.getString("username"), rs.getString("password"), rs.getBoolean("tls"));
     }
 
     /** Every shard with a known master, by cluster, in shard order. */
     Map<String, List<ShardMaster>> masters() {
         Map<String, List<ShardMaster>> masters = new LinkedHashMap<>();
-        jdbc.query("select cluster_name, id, master_address from shard where master_address is not null order by cluster_name, id",
-                rs -> {
-                    masters.computeIfAbsent(rs.getString(1), c -> new ArrayList<>())
-                            .add(new ShardMaster(rs.getString(1), rs.getString(2), rs.getString(3)));
-                });
+        jdbc.query(MASTERS, rs -> {
+            addMaster(masters, rs);
+        });
         return masters;
+    }
+
+    private static void addMaster(Map<String, List<ShardMaster>> masters, ResultSet rs) throws SQLException {
+        masters.computeIfAbsent(rs.getString(1), c -> new ArrayList<>())
+                .add(new ShardMaster(rs.getString(1), rs.getString(2), rs.getString(3)));
     }
 
     // ---- lag samples

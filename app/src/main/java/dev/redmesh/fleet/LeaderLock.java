@@ -28,6 +28,13 @@ class LeaderLock implements AutoCloseable {
     private final DataSource dataSource;
     private final String self = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     private Connection connection;
+    /**
+     * The lock's connection is checked once a second, not at every tick: a leader that lost it acts
+     * at most that much longer, and whatever it hands out meanwhile carries epochs from the shared
+     * sequence, which the targets' fencing orders whoever acts.
+     */
+    private static final long VALIDATE_EVERY_NANOS = 1_000_000_000L;
+    private long validatedAt;
 
     LeaderLock(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -41,8 +48,13 @@ class LeaderLock implements AutoCloseable {
     /** True if this process leads now: it still holds the lock, or has just taken it. */
     synchronized boolean holds() {
         if (connection != null) {
+            long now = System.nanoTime();
+            if (now - validatedAt < VALIDATE_EVERY_NANOS) {
+                return true;
+            }
             try {
                 if (connection.isValid(2)) {
+                    validatedAt = now;
                     return true;
                 }
             } catch (SQLException e) {
@@ -63,6 +75,7 @@ class LeaderLock implements AutoCloseable {
                 rs.next();
                 if (rs.getBoolean(1)) {
                     connection = candidate;
+                    validatedAt = System.nanoTime();
                     return true;
                 }
             }

@@ -35,13 +35,26 @@ public final class SyncStats {
     public record Divergence(String replid, long fromOffset, long toOffset, java.time.Instant at) {
     }
 
+    private volatile Runnable phaseListener = () -> { };
+
+    /** Called (on the engine's thread, so it must not block) whenever the phase changes. */
+    public void onPhaseChange(Runnable listener) {
+        phaseListener = listener;
+    }
+
+    private void phase(Phase next) {
+        if (phase.getAndSet(next) != next) {
+            phaseListener.run();
+        }
+    }
+
     void connecting() {
-        phase.set(Phase.CONNECTING);
+        phase(Phase.CONNECTING);
     }
 
     void disconnected() {
         reconnects.incrementAndGet();
-        phase.set(Phase.DISCONNECTED);
+        phase(Phase.DISCONNECTED);
     }
 
     void fullSyncStarted() {
@@ -49,20 +62,22 @@ public final class SyncStats {
         rdbKeysRead.set(0);
         rdbBytesRead.set(0);
         rdbKeysTotal.set(0);
-        phase.set(Phase.FULL_SYNC);
+        phase(Phase.FULL_SYNC);
     }
 
     void streaming() {
-        phase.set(Phase.STREAMING);
+        phase(Phase.STREAMING);
     }
 
     void stopped() {
-        phase.getAndUpdate(p -> p == Phase.FENCED ? p : Phase.STOPPED);
+        if (phase.getAndUpdate(p -> p == Phase.FENCED ? p : Phase.STOPPED) != Phase.STOPPED) {
+            phaseListener.run();
+        }
     }
 
     void fenced() {
         unitsFenced.incrementAndGet();
-        phase.set(Phase.FENCED);
+        phase(Phase.FENCED);
     }
 
     void divergence(Divergence divergence) {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
@@ -102,12 +103,20 @@ public final class SyncWorker implements AutoCloseable {
      * @throws FencedException if the target already holds a newer epoch for the link
      */
     public void start() {
+        long began = System.nanoTime();
+        // the source's command table and replication ids are asked for first and arrive while the
+        // target is fenced: a takeover's start is on the path of every failover and lease expiry
+        sourceClient = RedisClient.create(SyncClients.resources(), sourceUri());
+        sourceConnection = sourceClient.connect();
+        RedisFuture<List<Object>> commandTable = sourceConnection.async().command();
+        RedisFuture<String> replication = sourceConnection.async().info("replication");
         writer = new TargetWriter(spec.target(), spec.options().targetTimeout(), spec.options().apply());
         writer.fence(spec.link(), spec.epoch());
-        sourceClient = RedisClient.create(sourceUri());
-        sourceConnection = sourceClient.connect();
-        catalog = CommandCatalog.fromCommandReply(sourceConnection.sync().command());
-        Checkpoint resume = plan(writer.resumePoint(spec.link()), writer.checkpoints(spec.link()));
+        long fenced = System.nanoTime();
+        catalog = CommandCatalog.fromCommandReply(await(commandTable));
+        Checkpoint resume = plan(ReplicationInfo.parse(await(replication)), writer.resumePoint(spec.link()),
+                writer.checkpoints(spec.link()));
+        long planned = System.nanoTime();
         source = new ReplicationSource(spec.source(), catalog.names(), writer.rdbVersion(), queue, stats,
                 resume == null ? null : resume.replid(), resume == null ? -1 : resume.offset(),
                 spec.options().maxRestoreBytes());
@@ -115,8 +124,10 @@ public final class SyncWorker implements AutoCloseable {
         applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());
         applier.start();
         source.start();
-        log.info("Link {}: {} → {} started with epoch {}, {}", spec.link(), spec.source(), spec.target(), spec.epoch(),
-                resume == null ? "full sync" : "resuming after " + resume.replid() + ":" + resume.offset());
+        log.info("Link {}: {} → {} started with epoch {}, {} (fenced in {} ms, planned in {} ms)", spec.link(),
+                spec.source(), spec.target(), spec.epoch(),
+                resume == null ? "full sync" : "resuming after " + resume.replid() + ":" + resume.offset(),
+                (fenced - began) / 1_000_000, (planned - fenced) / 1_000_000);
     }
 
     /**
@@ -126,8 +137,7 @@ public final class SyncWorker implements AutoCloseable {
      *
      * @return the point to resume after, or null for a full sync
      */
-    private Checkpoint plan(Checkpoint resume, List<Checkpoint> checkpoints) {
-        ReplicationInfo info = ReplicationInfo.parse(sourceConnection.sync().info("replication"));
+    private Checkpoint plan(ReplicationInfo info, Checkpoint resume, List<Checkpoint> checkpoints) {
         String current = info.replid() == null ? "" : info.replid();
         String former = info.replid2() == null ? "" : info.replid2();
         long second = info.secondReplOffset();
@@ -581,6 +591,20 @@ public final class SyncWorker implements AutoCloseable {
             if (stats.applyErrors() <= 10) {
                 log.warn("Link {}: target refused {} command(s): {}", spec.link(), result.errors(), result.firstError());
             }
+        }
+    }
+
+    private <T> T await(RedisFuture<T> reply) {
+        try {
+            return reply.get(spec.options().targetTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting link " + spec.link(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("source " + spec.source() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("source " + spec.source() + " did not answer within "
+                    + spec.options().targetTimeout(), e);
         }
     }
 

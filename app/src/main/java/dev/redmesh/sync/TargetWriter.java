@@ -65,7 +65,7 @@ final class TargetWriter implements AutoCloseable {
         }
         if (endpoint.cluster()) {
             this.client = null;
-            this.clusterClient = RedisClusterClient.create(endpoint.seeds().stream().map(this::uri).toList());
+            this.clusterClient = RedisClusterClient.create(SyncClients.resources(), endpoint.seeds().stream().map(this::uri).toList());
             this.clusterClient.setOptions(ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
                     .timeoutOptions(NO_COMMAND_TIMEOUT).maxRedirects(5).validateClusterNodeMembership(false).build());
             this.cluster = clusterClient.connect(ByteArrayCodec.INSTANCE);
@@ -74,11 +74,18 @@ final class TargetWriter implements AutoCloseable {
         } else {
             this.clusterClient = null;
             this.cluster = null;
-            this.client = RedisClient.create(uri(endpoint.seeds().get(0)));
+            this.client = RedisClient.create(SyncClients.resources(), uri(endpoint.seeds().get(0)));
             this.client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
                     .timeoutOptions(NO_COMMAND_TIMEOUT).build());
-            try (StatefulRedisConnection<String, String> probe = client.connect()) {
-                this.rdbVersion = rdbVersionOf(RedisVersion.fromInfo(probe.sync().info("server")));
+            // the bookkeeping connection learns the server's version and database count in one round trip
+            StatefulRedisConnection<byte[], byte[]> admin = admin();
+            io.lettuce.core.RedisFuture<String> info = admin.async().info("server");
+            io.lettuce.core.RedisFuture<Map<String, String>> databases = admin.async().configGet("databases");
+            this.rdbVersion = rdbVersionOf(RedisVersion.fromInfo(reply(info)));
+            try {
+                this.databaseCount = Integer.parseInt(reply(databases).getOrDefault("databases", "16"));
+            } catch (RuntimeException e) {
+                this.databaseCount = 16; // CONFIG may be renamed or refused (managed Redis): Redis' default
             }
         }
     }
@@ -371,7 +378,7 @@ final class TargetWriter implements AutoCloseable {
         } else {
             // one connection walks every database with SELECT, all in one pipeline; the count is asked
             // first, since a synchronous call on a connection that does not flush would only time out
-            int databases = databaseCount();
+            int databases = databaseCount;
             StatefulRedisConnection<byte[], byte[]> admin = admin();
             admin.setAutoFlushCommands(false);
             try {
@@ -415,16 +422,17 @@ final class TargetWriter implements AutoCloseable {
     }
 
     /** Databases of a standalone target: CONFIG GET when allowed (managed services may rename CONFIG), else 16. */
-    private int databaseCount() {
-        if (databaseCount == 0) {
-            try {
-                Map<String, String> config = admin().sync().configGet("databases");
-                databaseCount = Integer.parseInt(config.getOrDefault("databases", "16"));
-            } catch (RuntimeException e) {
-                databaseCount = 16;
-            }
+    private <T> T reply(io.lettuce.core.RedisFuture<T> future) {
+        try {
+            return future.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(endpoint + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(endpoint + " did not answer within " + timeout, e);
         }
-        return databaseCount;
     }
 
     private int databaseCount;

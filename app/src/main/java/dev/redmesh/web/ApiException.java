@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.springframework.http.HttpStatus;
 
-/** A request the API refuses for a reason the client can act on; always mapped to a 4xx problem. */
+/** A request the API refuses for a reason the client can act on; mapped to a 4xx problem (503 while shutting down). */
 public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
@@ -24,6 +24,11 @@ public class ApiException extends RuntimeException {
 
     public static ApiException conflict(String detail) {
         return new ApiException(HttpStatus.CONFLICT, ProblemType.CONFLICT, detail, List.of());
+    }
+
+    /** The server cannot answer now but another one (or this one, later) can: 503, retry. */
+    public static ApiException unavailable(String detail) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ProblemType.UNAVAILABLE, detail, List.of());
     }
 
     public static ApiException invalid(List<FieldProblem> problems) {

@@ -14,6 +14,7 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type"),
     NOT_ACCEPTABLE("not-acceptable", "Not acceptable"),
+    UNAVAILABLE("unavailable", "Service unavailable"),
     INTERNAL("internal", "Internal error");
 
     private final URI uri;

@@ -73,6 +73,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     private volatile boolean running0;
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.concurrent.Semaphore reportNow = new java.util.concurrent.Semaphore(0);
+    /** Released by an engine's phase change, so that the control plane hears of it without waiting for a sample. */
+    private final java.util.concurrent.Semaphore sampleNow = new java.util.concurrent.Semaphore(0);
 
     FleetAgent(FleetAgentProperties properties, WorkerProperties workerProperties, MeterRegistry meters) {
         this.properties = properties;
@@ -156,7 +158,10 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             awaitReportDue();
         }, 0));
         threads.add(loop("fleet-orders", this::longPollOnce, 0));
-        threads.add(loop("fleet-lag", this::sample, SAMPLE_EVERY_MS));
+        threads.add(loop("fleet-lag", () -> {
+            sample();
+            awaitSampleDue();
+        }, 0));
     }
 
     private Thread loop(String name, Runnable step, long pauseMs) {
@@ -183,6 +188,16 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         try {
             reportNow.tryAcquire(properties.heartbeatEvery().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             reportNow.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Until the next sample is due, or sooner when an engine changed phase. */
+    private void awaitSampleDue() {
+        try {
+            sampleNow.tryAcquire(SAMPLE_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            sampleNow.drainPermits();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -287,6 +302,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                 endpoint(a.target()), new KeyFilter(a.include(), a.exclude()), options(), a.epoch()),
                 event -> log.warn("Assignment {}: {}", a.id(), event));
         r.worker = worker;
+        worker.stats().onPhaseChange(sampleNow::release);
         try {
             worker.start();
             if (running.get(a.id()) != r) { // replaced while starting

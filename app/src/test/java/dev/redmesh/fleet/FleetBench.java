@@ -33,11 +33,15 @@ import org.springframework.core.env.Environment;
  *   <li>P3: a region's replica promoted {@code bench.promotions} times (back and forth, writes
  *   going on); each time, the seconds from the promotion until the link streams from the new master,
  *   and whether its worker needed a full sync;</li>
+ *   <li>P7: a worker process holding an assignment SIGKILLed {@code bench.kills} times under a paced
+ *   write load on three regions (each time a fresh worker, given work by the leader's rebalancing); each time, the seconds from the kill until
+ *   all its assignments stream on other workers, and the same from its last heartbeat (when its
+ *   lease began to run out);</li>
  *   <li>P6: {@code GET /api/v1/links} at 200 requests/s, paced open-loop (a slow answer does not
  *   slow the senders), with 30 streaming links (six regions in one mesh); latency percentiles.</li>
  * </ul>
  * <pre>./mvnw -pl app -am -Dskip.npm verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=FleetBench -Dbench.promotions=10 -Dbench.seconds=30</pre>
+ *     -Dit.test=FleetBench -Dbench.promotions=10 -Dbench.seconds=30 -Dbench.kills=10</pre>
  */
 @AppIT
 class FleetBench {
@@ -112,6 +116,89 @@ class FleetBench {
         report.append(String.format("P3 promotions=%d promotion_to_streaming_s=%s p50_s=%.2f max_s=%.2f worker_full_syncs=%d%n",
                 promotions, Arrays.toString(seconds).replaceAll("(\\.\\d\\d)\\d+", "$1"), sorted[promotions / 2],
                 sorted[promotions - 1], fullSyncs));
+    }
+
+    @Test
+    void p7WorkerReplacementAfterSigkill() throws Exception {
+        int kills = Integer.getInteger("bench.kills", 10);
+        Fleet fleet = new Fleet(api, environment.getRequiredProperty("local.server.port", Integer.class));
+        closeables.add(fleet);
+        fleet.startWorker("w1");
+        fleet.startWorker("w2");
+        Eventually.await("three live workers", Duration.ofSeconds(90), () -> fleet.liveWorkers().size() >= 3);
+        List<dev.redmesh.testing.MeshWorkload> workloads = new ArrayList<>();
+        List<RedisNode> regions = new ArrayList<>();
+        for (String region : List.of("r1", "r2", "r3")) {
+            RedisNode node = RedisNode.start("repl-backlog-size 64mb");
+            closeables.add(node);
+            regions.add(node);
+            api.put("/api/v1/regions/" + region, "{}");
+            api.put("/api/v1/clusters/c-" + region, "{\"region\":\"" + region + "\",\"mode\":\"STANDALONE\",\"seeds\":[\""
+                    + node.address() + "\"],\"mesh\":\"m\"}");
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(node.uri());
+            closeables.add(client::shutdown);
+            dev.redmesh.testing.MeshWorkload workload = new dev.redmesh.testing.MeshWorkload(region + ":",
+                    () -> client.connect().sync(), 150);
+            closeables.add(workload);
+            workloads.add(workload);
+        }
+        Eventually.await("six links streaming", Duration.ofSeconds(60), () -> fleet.allStreaming(6));
+        double[] fromKill = new double[kills];
+        double[] fromHeartbeat = new double[kills];
+        for (int k = 0; k < kills; k++) {
+            // a fresh worker joins, the leader rebalances one assignment onto it, the machine settles
+            // (a JVM start takes both cores for a while here), then it is killed at a random point of
+            // its heartbeat period
+            String victim = "k" + (k + 1);
+            fleet.startWorker(victim);
+            Eventually.await(victim + " given work", Duration.ofSeconds(120),
+                    () -> fleet.holdings().getOrDefault(victim, java.util.Set.of()).size() > 0);
+            java.util.Set<String> victims = fleet.holdings().get(victim);
+            Eventually.await("all streaming again", Duration.ofSeconds(60), () -> fleet.allStreaming(6));
+            Thread.sleep(10_000 + (long) (Math.random() * 1000));
+            java.time.Instant killedAt = java.time.Instant.now();
+            long t0 = System.nanoTime();
+            fleet.kill(victim);
+            Eventually.await(victim + "'s assignments streaming elsewhere", Duration.ofSeconds(30), () -> {
+                java.util.Map<String, JsonNode> now = fleet.assignments();
+                return victims.stream().allMatch(id -> now.get(id) != null && !victim.equals(now.get(id).path("worker").asString())
+                        && "STREAMING".equals(now.get(id).path("state").asString()));
+            });
+            fromKill[k] = (System.nanoTime() - t0) / 1e9;
+            java.time.Instant lastHeartbeat = java.time.Instant.parse(fleet.worker(victim).path("lastHeartbeat").asString());
+            fromHeartbeat[k] = fromKill[k] + Duration.between(lastHeartbeat, killedAt).toNanos() / 1e9;
+            System.out.printf("P7 kill %d of %s: %.2f s after the kill, %.2f s after its last heartbeat%n", k + 1, victim,
+                    fromKill[k], fromHeartbeat[k]);
+        }
+        for (dev.redmesh.testing.MeshWorkload workload : workloads) {
+            workload.close();
+        }
+        for (RedisNode node : regions) {
+            var redis = io.lettuce.core.RedisClient.create(node.uri()).connect().sync();
+            for (dev.redmesh.testing.MeshWorkload workload : workloads) {
+                Eventually.await(workload.prefix() + " exact in " + node, Duration.ofSeconds(30), () -> {
+                    workload.assertExactIn(node.address(), redis);
+                    return true;
+                });
+            }
+        }
+        report.append(String.format("P7 kills=%d lease_s=5 kill_to_streaming_s=%s p50_s=%.2f max_s=%.2f "
+                        + "last_heartbeat_to_streaming_s=%s p50_s=%.2f max_s=%.2f%n", kills, seconds(fromKill),
+                median(fromKill), max(fromKill), seconds(fromHeartbeat), median(fromHeartbeat), max(fromHeartbeat)));
+    }
+
+    private static String seconds(double[] values) {
+        return Arrays.toString(values).replaceAll("(\\.\\d\\d)\\d+", "$1");
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     @Test

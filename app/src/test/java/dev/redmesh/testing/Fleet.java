@@ -132,6 +132,32 @@ public final class Fleet implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Where a replacement's time went, from the API's own records: the killed worker's last
+     * heartbeat (its lease ran out {@code lease} later) and the ASSIGNMENT events that moved its
+     * assignments, relative to the kill.
+     */
+    public void printReplacementTimeline(String tag, String killed, java.time.Instant killedAt, Set<String> assignments) {
+        JsonNode w = worker(killed);
+        StringBuilder line = new StringBuilder(tag + " timeline (ms after the kill):");
+        if (w != null) {
+            line.append(" last heartbeat ").append(millisAfter(killedAt, w.path("lastHeartbeat").asString()));
+        }
+        for (String id : assignments) {
+            JsonNode events = api.get("/api/v1/events?type=ASSIGNMENT&limit=5&subject="
+                    + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)).json();
+            if (events.size() > 0) {
+                line.append("; ").append(id).append(" reassigned ").append(millisAfter(killedAt,
+                        events.get(0).path("occurredAt").asString()));
+            }
+        }
+        System.out.println(line);
+    }
+
+    private static long millisAfter(java.time.Instant origin, String instant) {
+        return java.time.Duration.between(origin, java.time.Instant.parse(instant)).toMillis();
+    }
+
     @Override
     public void close() {
         workers.values().forEach(Process::destroyForcibly);
