@@ -35,7 +35,9 @@ public class Cluster {
 
     private String username;
 
-    private String password;
+    /** AES-GCM ciphertext of the password ({@link ClusterSecrets}); the plain password is never stored. */
+    @Column(name = "password_ciphertext")
+    private String passwordCiphertext;
 
     private boolean tls;
 
@@ -65,14 +67,17 @@ public class Cluster {
         this.updatedAt = now;
     }
 
-    void apply(ClusterSpec spec, Instant now) {
+    /**
+     * @param sealedPassword the new password encrypted for this row, "" to clear it, or null to keep
+     *                       what is stored (the API never returns it, so a client cannot send it back)
+     */
+    void apply(ClusterSpec spec, String sealedPassword, Instant now) {
         this.region = spec.region();
         this.mode = spec.mode();
         this.seeds = new ArrayList<>(spec.seeds());
         this.username = spec.username();
-        if (spec.password() != null) {
-            // an empty password clears it; an absent one keeps what was stored, since the API never returns it
-            this.password = spec.password().isEmpty() ? null : spec.password();
+        if (sealedPassword != null) {
+            this.passwordCiphertext = sealedPassword.isEmpty() ? null : sealedPassword;
         }
         this.tls = spec.tls();
         this.mesh = spec.mesh();
@@ -101,13 +106,13 @@ public class Cluster {
         return username;
     }
 
-    /** The credential for Redis connections; never part of an API response. */
-    public String getPassword() {
-        return password;
+    /** The encrypted password; {@link ClusterSecrets#password} decrypts it for a connection. */
+    String getPasswordCiphertext() {
+        return passwordCiphertext;
     }
 
     public boolean hasPassword() {
-        return password != null;
+        return passwordCiphertext != null;
     }
 
     public boolean isTls() {

@@ -21,6 +21,14 @@ record ClusterRequest(
         String mesh,
         @Schema(description = "for mode ELASTICACHE") ElasticacheRequest elasticache) {
 
+    @Override
+    public String toString() {
+        // never the password: requests end up in logs and error messages
+        return "ClusterRequest[region=" + region + ", mode=" + mode + ", seeds=" + seeds + ", username=" + username
+                + ", password=" + (password == null ? "null" : "(hidden)") + ", tls=" + tls + ", mesh=" + mesh
+                + ", elasticache=" + elasticache + "]";
+    }
+
     record ElasticacheRequest(
             @Schema(example = "orders-cache") String replicationGroupId,
             @Schema(example = "eu-west-1") String awsRegion) {

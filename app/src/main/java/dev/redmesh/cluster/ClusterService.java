@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
+import dev.redmesh.audit.AuditTrail;
 import dev.redmesh.link.LinkOrigin;
 import dev.redmesh.link.LinkService;
 import dev.redmesh.link.LinkState;
@@ -17,14 +18,18 @@ import org.springframework.transaction.annotation.Transactional;
 public class ClusterService {
 
     private final ClusterRepository clusters;
+    private final ClusterSecrets secrets;
+    private final AuditTrail audit;
     private final ClusterRequestValidator validator;
     private final LinkService links;
     private final TransactionLocks locks;
     private final Clock clock;
 
-    ClusterService(ClusterRepository clusters, ClusterRequestValidator validator, LinkService links,
-                   TransactionLocks locks, Clock clock) {
+    ClusterService(ClusterRepository clusters, ClusterSecrets secrets, AuditTrail audit, ClusterRequestValidator validator,
+                   LinkService links, TransactionLocks locks, Clock clock) {
         this.clusters = clusters;
+        this.secrets = secrets;
+        this.audit = audit;
         this.validator = validator;
         this.links = links;
         this.locks = locks;
@@ -46,8 +51,9 @@ public class ClusterService {
         String previousMesh = existing.map(Cluster::getMesh).orElse(null);
         locks.lock("mesh", previousMesh, spec.mesh());
 
+        ClusterView before = existing.map(ClusterView::of).orElse(null);
         Cluster cluster = existing.orElseGet(() -> new Cluster(name, clock.instant()));
-        cluster.apply(spec, clock.instant());
+        cluster.apply(spec, secrets.seal(name, spec.password()), clock.instant());
         clusters.saveAndFlush(cluster);
 
         if (previousMesh != null && !previousMesh.equals(spec.mesh())) {
@@ -58,6 +64,7 @@ public class ClusterService {
                     .map(Cluster::getName).filter(other -> !other.equals(name)).toList();
             links.ensureMeshLinks(name, spec.mesh(), others);
         }
+        audit.changed("cluster", name, before, ClusterView.of(cluster, spec.password() != null));
         return new Applied(cluster, existing.isEmpty());
     }
 
@@ -113,5 +120,23 @@ public class ClusterService {
             throw ApiException.conflict("cluster '" + name + "' still has links " + explicit + "; delete them first");
         }
         clusters.delete(cluster);
+        audit.changed("cluster", name, ClusterView.of(cluster), null);
+    }
+
+    /** A cluster's spec as the audit trail shows it: whether it has a password, never the password. */
+    record ClusterView(String name, String region, ClusterMode mode, List<String> seeds, String username,
+                       boolean passwordSet, boolean passwordSent, boolean tls, String mesh, String replicationGroupId,
+                       String awsRegion) {
+
+        static ClusterView of(Cluster c) {
+            return of(c, false);
+        }
+
+        /** @param passwordSent the request set or cleared the password (what it was is never recorded) */
+        static ClusterView of(Cluster c, boolean passwordSent) {
+            return new ClusterView(c.getName(), c.getRegion(), c.getMode(), c.getSeeds(), c.getUsername(),
+                    c.hasPassword(), passwordSent, c.isTls(), c.getMesh(), c.getElasticacheReplicationGroupId(),
+                    c.getElasticacheAwsRegion());
+        }
     }
 }

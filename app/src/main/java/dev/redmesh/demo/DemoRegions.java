@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.redmesh.localredis.RedisNode;
+import dev.redmesh.security.Role;
+import dev.redmesh.security.TokenService;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
@@ -35,13 +37,16 @@ class DemoRegions implements SmartLifecycle {
     private static final int WRITES_PER_SECOND = 20;
 
     private final Environment environment;
+    /** The demo administers this process through its API, like a pipeline would, with a credential only it holds. */
+    private final String token;
     private final List<RedisNode> nodes = new ArrayList<>();
     private final List<RedisClient> clients = new ArrayList<>();
     private Thread load;
     private volatile boolean running;
 
-    DemoRegions(Environment environment) {
+    DemoRegions(Environment environment, TokenService tokens) {
         this.environment = environment;
+        this.token = tokens.internalCredential("demo", Role.ADMIN);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -52,8 +57,8 @@ class DemoRegions implements SmartLifecycle {
         for (String region : REGIONS) {
             RedisNode node = RedisNode.start("repl-backlog-size 64mb"); // a handover resumes by partial resync
             nodes.add(node);
-            put(http, base + "/api/v1/regions/" + region, "{\"displayName\":\"demo " + region + "\",\"cloud\":\"local\"}");
-            put(http, base + "/api/v1/clusters/shop-" + region, "{\"region\":\"" + region
+            put(http, token, base + "/api/v1/regions/" + region, "{\"displayName\":\"demo " + region + "\",\"cloud\":\"local\"}");
+            put(http, token, base + "/api/v1/clusters/shop-" + region, "{\"region\":\"" + region
                     + "\",\"mode\":\"STANDALONE\",\"seeds\":[\"" + node.address() + "\"],\"mesh\":\"demo\"}");
             RedisClient client = RedisClient.create(node.uri());
             clients.add(client);
@@ -90,9 +95,9 @@ class DemoRegions implements SmartLifecycle {
         }
     }
 
-    private static void put(HttpClient http, String url, String body) throws Exception {
+    private static void put(HttpClient http, String token, String url, String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new IllegalStateException("demo: PUT " + url + " answered " + response.statusCode() + ": " + response.body());

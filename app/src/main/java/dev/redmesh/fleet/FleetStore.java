@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.redmesh.cluster.ClusterSecrets;
 import dev.redmesh.worker.FleetProtocol;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -24,9 +25,11 @@ import org.springframework.stereotype.Repository;
 class FleetStore {
 
     private final JdbcTemplate jdbc;
+    private final ClusterSecrets secrets;
 
-    FleetStore(JdbcTemplate jdbc) {
+    FleetStore(JdbcTemplate jdbc, ClusterSecrets secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
     }
 
     record WorkerRow(String id, FleetProtocol.Kind kind, String pinnedNode, String address, String version,
@@ -41,7 +44,9 @@ class FleetStore {
     record LinkRow(String id, String source, String target, String state) {
     }
 
-    record ClusterRow(String name, String mode, List<String> seeds, String username, String password, boolean tls) {
+    /** @param passwordCiphertext as stored; {@link ClusterSecrets} decrypts it for the orders that need it */
+    record ClusterRow(String name, String mode, List<String> seeds, String username, String passwordCiphertext,
+                      boolean tls) {
     }
 
     /** A shard of a cluster and the master the topology poller last saw for it. */
@@ -98,7 +103,7 @@ class FleetStore {
     private static final String ASSIGNMENTS = "select * from assignment order by id";
     private static final String PSYNC_LINKS = "select id, source_cluster, target_cluster, state from replication_link "
             + "where mode = 'PSYNC' order by id";
-    private static final String CLUSTERS = "select name, mode, seeds, username, password, tls from cluster";
+    private static final String CLUSTERS = "select name, mode, seeds, username, password_ciphertext, tls from cluster";
     private static final String MASTERS = "select cluster_name, id, master_address from shard "
             + "where master_address is not null order by cluster_name, id";
 
@@ -199,13 +204,15 @@ class FleetStore {
             ClusterRow source = clusters.get(rs.getString("source_cluster"));
             ClusterRow target = clusters.get(rs.getString("target_cluster"));
             String targetNode = rs.getString("target_node");
+            String sourcePassword = secrets.password(source.name(), source.passwordCiphertext());
+            String targetPassword = secrets.password(target.name(), target.passwordCiphertext());
             specs.add(new FleetProtocol.AssignmentSpec(rs.getString("id"), rs.getString("link_id"), rs.getString("shard_id"),
                     rs.getLong("epoch"),
                     new FleetProtocol.Endpoint(List.of(rs.getString("source_node")), false, source.username(),
-                            source.password(), source.tls()),
+                            sourcePassword, source.tls()),
                     targetNode != null
-                            ? new FleetProtocol.Endpoint(List.of(targetNode), false, target.username(), target.password(), target.tls())
-                            : new FleetProtocol.Endpoint(target.seeds(), true, target.username(), target.password(), target.tls()),
+                            ? new FleetProtocol.Endpoint(List.of(targetNode), false, target.username(), targetPassword, target.tls())
+                            : new FleetProtocol.Endpoint(target.seeds(), true, target.username(), targetPassword, target.tls()),
                     strings(rs.getArray("include_patterns")), strings(rs.getArray("exclude_patterns"))));
         }, workerId);
         return new FleetProtocol.Orders(leaseMs, fingerprint(specs), specs);
@@ -267,7 +274,7 @@ class FleetStore {
 
     private static ClusterRow clusterRow(ResultSet rs) throws SQLException {
         return new ClusterRow(rs.getString("name"), rs.getString("mode"), strings(rs.getArray("seeds")),
-                rs.getString("username"), rs.getString("password"), rs.getBoolean("tls"));
+                rs.getString("username"), rs.getString("password_ciphertext"), rs.getBoolean("tls"));
     }
 
     /** Every shard with a known master, by cluster, in shard order. */

@@ -10,6 +10,7 @@ import dev.redmesh.event.EventType;
 import dev.redmesh.web.ApiException;
 import dev.redmesh.web.FieldProblems;
 import dev.redmesh.web.ResourceNames;
+import dev.redmesh.audit.AuditTrail;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -22,13 +23,24 @@ public class LinkService {
     private final LinkRepository links;
     private final ClusterDirectory clusters;
     private final EventService events;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    LinkService(LinkRepository links, ClusterDirectory clusters, EventService events, Clock clock) {
+    LinkService(LinkRepository links, ClusterDirectory clusters, EventService events, AuditTrail audit, Clock clock) {
         this.links = links;
         this.clusters = clusters;
         this.events = events;
+        this.audit = audit;
         this.clock = clock;
+    }
+
+    /** A link as the audit trail shows it. */
+    record LinkView(String id, String source, String target, LinkMode mode, LinkOrigin origin, String mesh, LinkState state,
+                    List<String> include, List<String> exclude) {
+        static LinkView of(ReplicationLink l) {
+            return new LinkView(l.getId(), l.getSource(), l.getTarget(), l.getMode(), l.getOrigin(), l.getMesh(),
+                    l.getState(), l.getIncludePatterns(), l.getExcludePatterns());
+        }
     }
 
     /** The links a mesh created (explicit links between its members are not among them). */
@@ -62,7 +74,9 @@ public class LinkService {
         if (links.existsBySourceAndTarget(request.source(), request.target())) {
             throw ApiException.conflict("link " + ReplicationLink.idOf(request.source(), request.target()) + " already exists");
         }
-        return create(request.source(), request.target(), mode, LinkOrigin.EXPLICIT, null, include, exclude);
+        ReplicationLink link = create(request.source(), request.target(), mode, LinkOrigin.EXPLICIT, null, include, exclude);
+        audit.changed("link", link.getId(), null, LinkView.of(link));
+        return link;
     }
 
     /**
@@ -98,24 +112,30 @@ public class LinkService {
             throw ApiException.conflict("link " + id + " exists because both clusters are in mesh '" + link.getMesh()
                     + "'; take a cluster out of the mesh (PUT it with \"mesh\": null) to remove it");
         }
+        LinkView before = LinkView.of(link);
         remove(link, "deleted through the API");
+        audit.changed("link", id, before, null);
     }
 
     @Transactional
     ReplicationLink pause(String id) {
         ReplicationLink link = get(id);
+        LinkView before = LinkView.of(link);
         if (link.getState() != LinkState.PAUSED) {
             transition(link, LinkState.PAUSED, "paused by operator");
         }
+        audit.changed("link", id, before, LinkView.of(link));
         return link;
     }
 
     @Transactional
     ReplicationLink resume(String id) {
         ReplicationLink link = get(id);
+        LinkView before = LinkView.of(link);
         if (link.getState() == LinkState.PAUSED || link.getState() == LinkState.BROKEN) {
             transition(link, LinkState.PENDING, "resumed by operator");
         }
+        audit.changed("link", id, before, LinkView.of(link));
         return link;
     }
 

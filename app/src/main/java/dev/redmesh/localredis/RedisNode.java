@@ -60,12 +60,22 @@ public final class RedisNode implements AutoCloseable {
      *                    {@code "cluster-enabled yes"}, {@code "requirepass secret"}
      */
     public static RedisNode start(RedisBinary binary, List<String> extraConfig) {
+        return start(binary, port -> extraConfig);
+    }
+
+    /**
+     * @param configForPort redis.conf lines that depend on the node's port, which is known only once
+     *                      it is reserved; {@code port + 10000} is reserved with it (the cluster bus
+     *                      port), free for another listener such as {@code tls-port} on a node that is
+     *                      not in a cluster
+     */
+    public static RedisNode start(RedisBinary binary, java.util.function.IntFunction<List<String>> configForPort) {
         RedisProcess.PortTakenException lastClash = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             int port = FreePorts.reserve();
             RedisNode node;
             try {
-                node = new RedisNode(binary, port, List.copyOf(extraConfig));
+                node = new RedisNode(binary, port, List.copyOf(configForPort.apply(port)));
             } catch (RuntimeException e) {
                 FreePorts.release(port);
                 throw e;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.redmesh.web.ApiException;
+import dev.redmesh.audit.AuditTrail;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -13,12 +14,21 @@ public class RegionService {
 
     private final RegionRepository regions;
     private final RegionDependants dependants;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    RegionService(RegionRepository regions, RegionDependants dependants, Clock clock) {
+    RegionService(RegionRepository regions, RegionDependants dependants, AuditTrail audit, Clock clock) {
         this.regions = regions;
         this.dependants = dependants;
+        this.audit = audit;
         this.clock = clock;
+    }
+
+    /** A region as the audit trail shows it. */
+    record RegionView(String name, String displayName, String cloud) {
+        static RegionView of(Region r) {
+            return new RegionView(r.getName(), r.getDisplayName(), r.getCloud());
+        }
     }
 
     /** The outcome of an idempotent PUT: the region and whether it was created by this call. */
@@ -28,9 +38,12 @@ public class RegionService {
     @Transactional
     Applied apply(String name, RegionRequest request) {
         Optional<Region> existing = regions.findById(name);
+        RegionView before = existing.map(RegionView::of).orElse(null);
         Region region = existing.orElseGet(() -> new Region(name, clock.instant()));
         region.update(request.displayName(), request.cloud(), clock.instant());
-        return new Applied(regions.save(region), existing.isEmpty());
+        Region saved = regions.save(region);
+        audit.changed("region", name, before, RegionView.of(saved));
+        return new Applied(saved, existing.isEmpty());
     }
 
     @Transactional(readOnly = true)
@@ -61,5 +74,6 @@ public class RegionService {
                     + "; delete them first");
         }
         regions.delete(region);
+        audit.changed("region", name, RegionView.of(region), null);
     }
 }

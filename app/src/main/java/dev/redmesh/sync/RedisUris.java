@@ -11,7 +11,15 @@ public final class RedisUris {
     }
 
     public static RedisURI of(String host, int port, String username, String password, boolean tls, Duration timeout) {
+        return of(host, port, username, password, tls, TlsTrust.DEFAULT, timeout);
+    }
+
+    public static RedisURI of(String host, int port, String username, String password, boolean tls, TlsTrust trust,
+                              Duration timeout) {
         RedisURI.Builder uri = RedisURI.builder().withHost(host).withPort(port).withSsl(tls);
+        if (tls) {
+            uri.withVerifyPeer(trust.lettuceVerifyMode());
+        }
         if (timeout != null) {
             uri.withTimeout(timeout);
         }

@@ -61,7 +61,7 @@ final class ReplicationSource implements AutoCloseable {
      * @param replid  history to resume, or null for a full sync
      * @param offset  last offset already applied (PSYNC asks for offset + 1); ignored without replid
      */
-    ReplicationSource(RedisEndpoint endpoint, Set<String> commandNames, int targetRdbVersion, BoundedEventQueue queue,
+    ReplicationSource(RedisEndpoint endpoint, TlsTrust trust, Set<String> commandNames, int targetRdbVersion, BoundedEventQueue queue,
                       SyncStats stats, String replid, long offset, long maxRestoreBytes) {
         this.endpoint = endpoint;
         this.maxRestoreBytes = maxRestoreBytes;
@@ -79,6 +79,10 @@ final class ReplicationSource implements AutoCloseable {
         configuration.setAuthUser(endpoint.username());
         configuration.setAuthPassword(endpoint.password());
         configuration.setSsl(endpoint.tls());
+        if (endpoint.tls()) {
+            configuration.setSslSocketFactory(trust.socketFactory());
+            configuration.setSslParameters(trust.sslParameters());
+        }
         if (replid != null) {
             configuration.setReplId(replid);
             configuration.setReplOffset(offset);

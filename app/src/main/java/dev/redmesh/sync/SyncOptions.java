@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param maxRestoreBytes   a full-sync value larger than this is written as several commands, not one RESTORE
  * @param apply             how writes reach the target; anything but {@link Apply#UNITS} is a
  *                          benchmark baseline that gives up I1–I3
+ * @param tls               what TLS connections to sources and targets trust
  */
 public record SyncOptions(long memoryBudgetBytes, int batchSize, Duration targetTimeout, boolean propagateFlush,
-                          long maxRestoreBytes, Apply apply) {
+                          long maxRestoreBytes, Apply apply, TlsTrust tls) {
 
     public static final long DEFAULT_MAX_RESTORE_BYTES = 64L * 1024 * 1024;
 
@@ -32,12 +33,15 @@ public record SyncOptions(long memoryBudgetBytes, int batchSize, Duration target
 
     public SyncOptions(long memoryBudgetBytes, int batchSize, Duration targetTimeout, boolean propagateFlush,
                        long maxRestoreBytes) {
-        this(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, Apply.UNITS);
+        this(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, Apply.UNITS, TlsTrust.DEFAULT);
     }
 
     public SyncOptions {
         if (apply == null) {
             apply = Apply.UNITS;
+        }
+        if (tls == null) {
+            tls = TlsTrust.DEFAULT;
         }
     }
 
@@ -46,10 +50,14 @@ public record SyncOptions(long memoryBudgetBytes, int batchSize, Duration target
     }
 
     public SyncOptions withMaxRestoreBytes(long bytes) {
-        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, bytes, apply);
+        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, bytes, apply, tls);
     }
 
     public SyncOptions withApply(Apply mode) {
-        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, mode);
+        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, mode, tls);
+    }
+
+    public SyncOptions withTls(TlsTrust trust) {
+        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, apply, trust);
     }
 }

@@ -107,17 +107,18 @@ public final class SyncWorker implements AutoCloseable {
         // the source's command table and replication ids are asked for first and arrive while the
         // target is fenced: a takeover's start is on the path of every failover and lease expiry
         sourceClient = RedisClient.create(SyncClients.resources(), sourceUri());
+        sourceClient.setOptions(spec.options().tls().apply(io.lettuce.core.ClientOptions.builder()).build());
         sourceConnection = sourceClient.connect();
         RedisFuture<List<Object>> commandTable = sourceConnection.async().command();
         RedisFuture<String> replication = sourceConnection.async().info("replication");
-        writer = new TargetWriter(spec.target(), spec.options().targetTimeout(), spec.options().apply());
+        writer = new TargetWriter(spec.target(), spec.options().targetTimeout(), spec.options().apply(), spec.options().tls());
         writer.fence(spec.link(), spec.epoch());
         long fenced = System.nanoTime();
         catalog = CommandCatalog.fromCommandReply(await(commandTable));
         Checkpoint resume = plan(ReplicationInfo.parse(await(replication)), writer.resumePoint(spec.link()),
                 writer.checkpoints(spec.link()));
         long planned = System.nanoTime();
-        source = new ReplicationSource(spec.source(), catalog.names(), writer.rdbVersion(), queue, stats,
+        source = new ReplicationSource(spec.source(), spec.options().tls(), catalog.names(), writer.rdbVersion(), queue, stats,
                 resume == null ? null : resume.replid(), resume == null ? -1 : resume.offset(),
                 spec.options().maxRestoreBytes());
         running = true;
@@ -610,7 +611,8 @@ public final class SyncWorker implements AutoCloseable {
 
     private RedisURI sourceUri() {
         RedisEndpoint source = spec.source();
-        return RedisUris.of(source.host(), source.port(), source.username(), source.password(), source.tls(), null);
+        return RedisUris.of(source.host(), source.port(), source.username(), source.password(), source.tls(),
+                spec.options().tls(), null);
     }
 
     private static byte[] bytes(Object value) {

@@ -44,6 +44,7 @@ final class TargetWriter implements AutoCloseable {
     private static final TimeoutOptions NO_COMMAND_TIMEOUT = TimeoutOptions.builder().timeoutCommands(false).build();
 
     private final RedisEndpoint endpoint;
+    private final TlsTrust trust;
     private final Duration timeout;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
@@ -53,11 +54,12 @@ final class TargetWriter implements AutoCloseable {
     private final SyncOptions.Apply apply;
 
     TargetWriter(RedisEndpoint endpoint, Duration timeout) {
-        this(endpoint, timeout, SyncOptions.Apply.UNITS);
+        this(endpoint, timeout, SyncOptions.Apply.UNITS, TlsTrust.DEFAULT);
     }
 
-    TargetWriter(RedisEndpoint endpoint, Duration timeout, SyncOptions.Apply apply) {
+    TargetWriter(RedisEndpoint endpoint, Duration timeout, SyncOptions.Apply apply, TlsTrust trust) {
         this.endpoint = endpoint;
+        this.trust = trust;
         this.timeout = timeout;
         this.apply = apply;
         if (apply != SyncOptions.Apply.UNITS && endpoint.cluster()) {
@@ -66,8 +68,10 @@ final class TargetWriter implements AutoCloseable {
         if (endpoint.cluster()) {
             this.client = null;
             this.clusterClient = RedisClusterClient.create(SyncClients.resources(), endpoint.seeds().stream().map(this::uri).toList());
-            this.clusterClient.setOptions(ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
-                    .timeoutOptions(NO_COMMAND_TIMEOUT).maxRedirects(5).validateClusterNodeMembership(false).build());
+            ClusterClientOptions.Builder options = ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+                    .timeoutOptions(NO_COMMAND_TIMEOUT).maxRedirects(5).validateClusterNodeMembership(false);
+            trust.apply(options);
+            this.clusterClient.setOptions(options.build());
             this.cluster = clusterClient.connect(ByteArrayCodec.INSTANCE);
             this.cluster.setTimeout(timeout);
             this.rdbVersion = rdbVersionOf(RedisVersion.fromInfo(cluster.sync().info("server")));
@@ -75,8 +79,8 @@ final class TargetWriter implements AutoCloseable {
             this.clusterClient = null;
             this.cluster = null;
             this.client = RedisClient.create(SyncClients.resources(), uri(endpoint.seeds().get(0)));
-            this.client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
-                    .timeoutOptions(NO_COMMAND_TIMEOUT).build());
+            this.client.setOptions(trust.apply(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+                    .timeoutOptions(NO_COMMAND_TIMEOUT)).build());
             // the bookkeeping connection learns the server's version and database count in one round trip
             StatefulRedisConnection<byte[], byte[]> admin = admin();
             io.lettuce.core.RedisFuture<String> info = admin.async().info("server");
@@ -494,7 +498,7 @@ final class TargetWriter implements AutoCloseable {
 
     private RedisURI uri(String seed) {
         return RedisUris.of(RedisEndpoint.hostOf(seed), RedisEndpoint.portOf(seed), endpoint.username(),
-                endpoint.password(), endpoint.tls(), timeout);
+                endpoint.password(), endpoint.tls(), trust, timeout);
     }
 
     @Override

@@ -23,6 +23,8 @@ import io.lettuce.core.resource.DefaultClientResources;
 
 import dev.redmesh.localredis.RedisVersion;
 import dev.redmesh.sync.RedisUris;
+import dev.redmesh.sync.TlsTrust;
+import dev.redmesh.worker.RedisTlsProperties;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -38,15 +40,17 @@ public class RedisNodeClient implements DisposableBean {
     private final RedisClient client;
     private final Semaphore inFlight;
     private final TopologyProperties properties;
+    private final TlsTrust trust;
     private final Map<NodeTarget, CompletableFuture<StatefulRedisConnection<String, String>>> connections =
             new ConcurrentHashMap<>();
     private final Map<NodeTarget, RedisVersion> versions = new ConcurrentHashMap<>();
 
-    RedisNodeClient(TopologyProperties properties) {
+    RedisNodeClient(TopologyProperties properties, RedisTlsProperties tls) {
         this.properties = properties;
+        this.trust = tls.trust();
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources);
-        this.client.setOptions(ClientOptions.builder()
+        this.client.setOptions(trust.apply(ClientOptions.builder())
                 .protocolVersion(ProtocolVersion.RESP2)
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -116,7 +120,7 @@ public class RedisNodeClient implements DisposableBean {
 
     private RedisURI uri(NodeTarget target) {
         return RedisUris.of(target.address().host(), target.address().port(), target.username(), target.password(),
-                target.tls(), properties.nodeTimeout());
+                target.tls(), trust, properties.nodeTimeout());
     }
 
     @Override

@@ -17,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.redmesh.cluster.ClusterMode;
+import dev.redmesh.cluster.Cluster;
 import dev.redmesh.cluster.ClusterRepository;
+import dev.redmesh.cluster.ClusterSecrets;
 import dev.redmesh.cluster.HostAndPort;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -34,6 +36,8 @@ class TopologyPoller implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TopologyPoller.class);
 
     private final ClusterRepository clusters;
+    private final ClusterSecrets secrets;
+    private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
     private final TransactionTemplate transactions;
     private final TopologyStore store;
     private final PollRecorder recorder;
@@ -48,11 +52,12 @@ class TopologyPoller implements SmartLifecycle {
     private ExecutorService recording;
     private volatile boolean running;
 
-    TopologyPoller(ClusterRepository clusters, TransactionTemplate transactions, TopologyStore store,
+    TopologyPoller(ClusterRepository clusters, ClusterSecrets secrets, TransactionTemplate transactions, TopologyStore store,
                    PollRecorder recorder, StandaloneDiscovery standalone, RedisClusterDiscovery redisCluster,
                    ElastiCacheDiscovery elastiCache, RedisNodeClient redis, TopologyProperties properties,
                    MeterRegistry meters) {
         this.clusters = clusters;
+        this.secrets = secrets;
         this.transactions = transactions;
         this.store = store;
         this.recorder = recorder;
@@ -64,6 +69,20 @@ class TopologyPoller implements SmartLifecycle {
         this.meters = meters;
     }
 
+    /** A cluster whose stored password cannot be decrypted (a missing key) is left out; the others are polled. */
+    private java.util.Optional<ClusterTarget> target(Cluster cluster) {
+        try {
+            java.util.Optional<ClusterTarget> target = java.util.Optional.of(ClusterTarget.of(cluster, secrets.password(cluster)));
+            unreadable.remove(cluster.getName());
+            return target;
+        } catch (IllegalStateException e) {
+            if (unreadable.add(cluster.getName())) {
+                log.error("Not polling cluster {}: {}", cluster.getName(), e.getMessage());
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Health of every watched cluster, by cluster name, for the region health indicator. */
     Map<String, ClusterWatch> watches() {
         return watches;
@@ -72,7 +91,8 @@ class TopologyPoller implements SmartLifecycle {
     void tick() {
         List<ClusterTarget> targets;
         try {
-            targets = transactions.execute(tx -> clusters.findAll().stream().map(ClusterTarget::of).toList());
+            targets = transactions.execute(tx -> clusters.findAll().stream().map(this::target)
+                    .flatMap(java.util.Optional::stream).toList());
         } catch (RuntimeException e) {
             log.warn("Topology poll skipped: cannot read clusters: {}", e.getMessage());
             return;

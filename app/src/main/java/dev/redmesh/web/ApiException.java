@@ -26,6 +26,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, ProblemType.CONFLICT, detail, List.of());
     }
 
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, ProblemType.UNAUTHORIZED, detail, List.of());
+    }
+
     /** The server cannot answer now but another one (or this one, later) can: 503, retry. */
     public static ApiException unavailable(String detail) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ProblemType.UNAVAILABLE, detail, List.of());

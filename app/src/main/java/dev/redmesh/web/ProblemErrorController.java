@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * are answered as ProblemDetail too, so clients parse one error shape everywhere.
  */
 @RestController
+@io.swagger.v3.oas.annotations.Hidden // the servlet container's error dispatch, not an API operation
 class ProblemErrorController implements ErrorController {
 
     @RequestMapping("/error")

@@ -9,6 +9,8 @@ import java.net.URI;
 public enum ProblemType {
     VALIDATION("validation", "Invalid request"),
     MALFORMED_REQUEST("malformed-request", "Malformed request"),
+    UNAUTHORIZED("unauthorized", "Unauthorized"),
+    FORBIDDEN("forbidden", "Forbidden"),
     NOT_FOUND("not-found", "Not found"),
     CONFLICT("conflict", "Conflict"),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),

@@ -26,5 +26,9 @@ class StartupAnnouncement {
         String base = "http://localhost:" + port;
         log.info("redmesh is ready — dashboard: {}/  API: {}/swagger-ui.html  health: {}/actuator/health",
                 base, base, base);
+        if (environment.getProperty("redmesh.security.admin-token", "").isBlank()) {
+            log.info("Sign in with an admin token: a first start without REDMESH_SECURITY_ADMIN_TOKEN wrote one to {}",
+                    environment.getProperty("redmesh.security.bootstrap-token-file", "./.redmesh/admin-token"));
+        }
     }
 }

@@ -28,11 +28,13 @@ public class ConfiguredLinks implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ConfiguredLinks.class);
 
     private final WorkerProperties properties;
+    private final RedisTlsProperties tls;
     private final MeterRegistry meters;
     private final Map<String, SyncWorker> workers = new LinkedHashMap<>();
     private volatile boolean running;
 
-    ConfiguredLinks(WorkerProperties properties, MeterRegistry meters) {
+    ConfiguredLinks(WorkerProperties properties, RedisTlsProperties tls, MeterRegistry meters) {
+        this.tls = tls;
         this.properties = properties;
         this.meters = meters;
     }
@@ -45,7 +47,7 @@ public class ConfiguredLinks implements SmartLifecycle {
 
     @Override
     public void start() {
-        SyncOptions options = options(properties);
+        SyncOptions options = options(properties, tls);
         for (WorkerProperties.Link link : properties.links()) {
             SyncWorker worker = new SyncWorker(new SyncWorker.Spec(link.id(), endpoint(link.source()),
                     endpoint(link.target()), new KeyFilter(link.include(), link.exclude()), options),
@@ -67,9 +69,10 @@ public class ConfiguredLinks implements SmartLifecycle {
     }
 
     /** The options every worker of this process applies with. */
-    static SyncOptions options(WorkerProperties properties) {
+    static SyncOptions options(WorkerProperties properties, RedisTlsProperties tls) {
         return new SyncOptions(properties.memoryBudget().toBytes(), properties.batchSize(),
-                properties.targetTimeout(), properties.propagateFlush(), properties.maxRestoreSize().toBytes());
+                properties.targetTimeout(), properties.propagateFlush(), properties.maxRestoreSize().toBytes())
+                .withTls(tls.trust());
     }
 
     private static RedisEndpoint endpoint(WorkerProperties.Endpoint e) {

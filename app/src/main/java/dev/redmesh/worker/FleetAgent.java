@@ -59,7 +59,9 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
 
     private final FleetAgentProperties properties;
     private final WorkerProperties workerProperties;
+    private final RedisTlsProperties tls;
     private final MeterRegistry meters;
+    private final org.springframework.beans.factory.ObjectProvider<FleetCredentials> credentials;
     private volatile String id;
     private final JsonMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -76,8 +78,11 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     /** Released by an engine's phase change, so that the control plane hears of it without waiting for a sample. */
     private final java.util.concurrent.Semaphore sampleNow = new java.util.concurrent.Semaphore(0);
 
-    FleetAgent(FleetAgentProperties properties, WorkerProperties workerProperties, MeterRegistry meters) {
+    FleetAgent(FleetAgentProperties properties, WorkerProperties workerProperties, RedisTlsProperties tls, MeterRegistry meters,
+               org.springframework.beans.factory.ObjectProvider<FleetCredentials> credentials) {
         this.properties = properties;
+        this.tls = tls;
+        this.credentials = credentials;
         this.workerProperties = workerProperties;
         this.meters = meters;
         this.id = properties.id() != null ? properties.id() : defaultId();
@@ -228,7 +233,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         }
         FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,
                 version(), reports);
-        FleetProtocol.Orders orders = call(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id))
+        FleetProtocol.Orders orders = call(authorized(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id)))
                 .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat))).build());
         if (orders != null) {
@@ -237,14 +242,23 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     }
 
     void longPollOnce() {
-        FleetProtocol.Orders orders = call(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id
-                        + "/orders?waitMs=" + LONG_POLL_MS + "&after=" + URLEncoder.encode(fingerprint, StandardCharsets.UTF_8)))
+        FleetProtocol.Orders orders = call(authorized(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id
+                        + "/orders?waitMs=" + LONG_POLL_MS + "&after=" + URLEncoder.encode(fingerprint, StandardCharsets.UTF_8))))
                 .timeout(Duration.ofMillis(LONG_POLL_MS + 5000)).GET().build());
         if (orders == null) {
             pause(1000);
             return;
         }
         apply(orders, "long poll");
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        String token = properties.token();
+        if (token == null) {
+            FleetCredentials local = credentials.getIfAvailable();
+            token = local == null ? null : local.token();
+        }
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     private FleetProtocol.Orders call(HttpRequest request) {
@@ -368,7 +382,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     }
 
     private SyncOptions options() {
-        return ConfiguredLinks.options(workerProperties);
+        return ConfiguredLinks.options(workerProperties, tls);
     }
 
     private static RedisEndpoint endpoint(FleetProtocol.Endpoint e) {

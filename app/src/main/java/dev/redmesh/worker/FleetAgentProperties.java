@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param kind           {@code POOLED} (any assignment) or {@code SIDECAR} (only its pinned node's, while master)
  * @param pinnedNode     the {@code host:port} of the Redis node a sidecar runs beside
  * @param heartbeatEvery how often progress is reported and leases renewed
+ * @param token          a {@code WORKER} API token for the control plane (env {@code REDMESH_WORKER_FLEET_TOKEN});
+ *                       the all-in-one process's own worker needs none
  */
 @Validated
 @ConfigurationProperties("redmesh.worker.fleet")
@@ -29,5 +31,13 @@ public record FleetAgentProperties(
         @Pattern(regexp = "[a-z0-9][a-z0-9.-]{0,126}") String id,
         @NotNull @DefaultValue("POOLED") FleetProtocol.Kind kind,
         String pinnedNode,
-        @NotNull @DefaultValue("1s") Duration heartbeatEvery) {
+        @NotNull @DefaultValue("1s") Duration heartbeatEvery,
+        String token) {
+
+    @Override
+    public String toString() {
+        return "FleetAgentProperties[enabled=" + enabled + ", controlPlane=" + controlPlane + ", id=" + id + ", kind="
+                + kind + ", pinnedNode=" + pinnedNode + ", heartbeatEvery=" + heartbeatEvery + ", token="
+                + (token == null ? "null" : "(hidden)") + "]";
+    }
 }

@@ -40,5 +40,11 @@ public final class FleetProtocol {
     }
 
     public record Endpoint(List<String> seeds, boolean cluster, String username, String password, boolean tls) {
+
+        @Override
+        public String toString() {
+            // never the password: orders end up in logs and error messages
+            return seeds + (cluster ? " (cluster)" : "") + (tls ? " (tls)" : "") + (username == null ? "" : " as " + username);
+        }
     }
 }

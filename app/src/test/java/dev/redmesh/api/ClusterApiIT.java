@@ -54,8 +54,8 @@ class ClusterApiIT {
         for (String path : new String[] {"/api/v1/clusters/orders-eu", "/api/v1/clusters", "/api/v1/regions"}) {
             assertThat(api.get(path).body()).doesNotContain(SECRET);
         }
-        assertThat(new JdbcTemplate(dataSource).queryForObject("select password from cluster", String.class))
-                .isNotNull();
+        assertThat(new JdbcTemplate(dataSource).queryForObject("select password_ciphertext from cluster", String.class))
+                .as("stored encrypted").startsWith("v1:").doesNotContain(SECRET);
 
         Api.Response cleared = api.put("/api/v1/clusters/orders-eu", """
                 {"region":"eu-west-1","mode":"STANDALONE","seeds":["10.0.0.5:6379"],"password":""}""");

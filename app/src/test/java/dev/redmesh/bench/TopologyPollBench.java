@@ -45,7 +45,8 @@ class TopologyPollBench {
         Path data = Files.createTempDirectory("redmesh-bench-pg");
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(RedmeshApplication.class).run(
                 "--server.port=0", "--redmesh.postgres.data-dir=" + data, "--logging.level.root=WARN",
-                "--spring.jmx.enabled=false")) {
+                "--spring.jmx.enabled=false", "--redmesh.security.admin-token=" + dev.redmesh.testing.TestSecurity.ADMIN_TOKEN,
+                "--redmesh.security.secret-key=" + dev.redmesh.testing.TestSecurity.SECRET_KEY)) {
             Api api = new Api(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
             api.put("/api/v1/regions/bench", "{}");
             // the idle app's own CPU (GC, timers, the poll tick with nothing to poll), to separate fixed from per-node cost

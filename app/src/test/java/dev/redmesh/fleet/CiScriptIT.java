@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.testing.Api;
 import dev.redmesh.testing.AppIT;
-import org.junit.jupiter.api.AfterEach;
+import dev.redmesh.testing.Cleanup;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 
@@ -28,23 +29,32 @@ class CiScriptIT {
     @Autowired
     Environment environment;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    Cleanup cleanup = new Cleanup();
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
 
     private record Run(int exit, String output) {
     }
 
+    /** The pipeline's own token, made the way docs/ci.md says: an ADMIN token named after the pipeline. */
+    private String pipelineToken;
+
     private Run run(String... args) throws Exception {
+        if (pipelineToken == null) {
+            pipelineToken = api.post("/api/v1/tokens", "{\"name\":\"ci-pipeline\",\"role\":\"ADMIN\"}").json()
+                    .path("value").asString();
+        }
+        return runWithToken(pipelineToken, args);
+    }
+
+    private Run runWithToken(String token, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("sh", SCRIPT.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("REDMESH_URL", "http://127.0.0.1:" + environment.getRequiredProperty("local.server.port"));
+        if (token != null) {
+            builder.environment().put("REDMESH_TOKEN", token);
+        }
         Process process = builder.start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the script ends").isTrue();
         return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -54,8 +64,8 @@ class CiScriptIT {
     void theScriptAddsRegionsToAMeshAndReturnsOnceEveryLinkStreams() throws Exception {
         RedisNode first = RedisNode.start();
         RedisNode second = RedisNode.start();
-        closeables.add(first);
-        closeables.add(second);
+        cleanup.add(first);
+        cleanup.add(second);
 
         Run alone = run("eu-west-1", "orders-eu", "orders", first.address(), "60");
         assertThat(alone.exit()).as(alone.output()).isZero();
@@ -69,9 +79,22 @@ class CiScriptIT {
     }
 
     @Test
+    void theScriptStopsWithTheProblemWhenItsTokenMayNotChangeRegions() throws Exception {
+        Run anonymous = runWithToken(null, "eu-west-1", "orders-eu", "orders", "127.0.0.1:1", "5");
+        assertThat(anonymous.exit()).isEqualTo(2);
+        assertThat(anonymous.output()).contains("refused (401)").contains("urn:redmesh:problem:unauthorized");
+        String viewer = api.post("/api/v1/tokens", "{\"name\":\"ci-viewer\",\"role\":\"VIEWER\"}").json()
+                .path("value").asString();
+        Run readOnly = runWithToken(viewer, "eu-west-1", "orders-eu", "orders", "127.0.0.1:1", "5");
+        assertThat(readOnly.exit()).isEqualTo(2);
+        assertThat(readOnly.output()).contains("refused (403)");
+        assertThat(api.get("/api/v1/regions/eu-west-1").status()).as("nothing stored").isEqualTo(404);
+    }
+
+    @Test
     void theScriptFailsWithTheReasonWhenAClusterCannotBecomeReady() throws Exception {
         RedisNode first = RedisNode.start();
-        closeables.add(first);
+        cleanup.add(first);
         assertThat(run("eu-west-1", "orders-eu", "orders", first.address(), "30").exit()).isZero();
 
         Run unreachable = run("us-east-1", "orders-us", "orders", "127.0.0.1:1", "6");

@@ -16,11 +16,12 @@ import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.testing.Api;
 import dev.redmesh.testing.AppIT;
+import dev.redmesh.testing.Cleanup;
 import dev.redmesh.testing.DatasetComparison;
 import dev.redmesh.testing.Eventually;
 import dev.redmesh.testing.Fleet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 
@@ -39,24 +40,19 @@ class FleetFailoverIT {
     @Autowired
     Environment environment;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    Cleanup cleanup = new Cleanup();
     private LocalReplicationGroup group;
     private RedisNode other;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
 
     /** Region r1: a master and one replica; region r2: a master; both in mesh m. */
     private void twoRegions() {
         // a backlog that outlasts a handover under this load, as docs/fleet.md asks of production
         group = LocalReplicationGroup.start(RedisBinary.locate(), 1, BACKLOG);
-        closeables.add(group);
+        cleanup.add(group);
         other = RedisNode.start(BACKLOG);
-        closeables.add(other);
+        cleanup.add(other);
         api.put("/api/v1/regions/r1", "{}");
         api.put("/api/v1/regions/r2", "{}");
         api.put("/api/v1/clusters/c-r1", "{\"region\":\"r1\",\"mode\":\"STANDALONE\",\"seeds\":[\""
@@ -77,7 +73,7 @@ class FleetFailoverIT {
         AtomicBoolean running = new AtomicBoolean(true);
         for (RedisNode node : List.of(group.master(), group.replicas().get(0), other)) {
             RedisClient client = RedisClient.create(node.uri());
-            closeables.add(client::shutdown);
+            cleanup.add(client::shutdown);
             RedisCommands<String, String> redis = client.connect().sync();
             AtomicBoolean enabled = node == group.master() ? oldMasterWrites : new AtomicBoolean(true);
             Thread writer = new Thread(() -> {
@@ -96,7 +92,7 @@ class FleetFailoverIT {
             writer.setDaemon(true);
             writer.start();
         }
-        closeables.add(() -> running.set(false));
+        cleanup.add(() -> running.set(false));
         return running;
     }
 
@@ -144,8 +140,8 @@ class FleetFailoverIT {
         running.set(false);
         RedisClient a = RedisClient.create(promoted.uri());
         RedisClient b = RedisClient.create(other.uri());
-        closeables.add(a::shutdown);
-        closeables.add(b::shutdown);
+        cleanup.add(a::shutdown);
+        cleanup.add(b::shutdown);
         RedisCommands<String, String> left = a.connect().sync();
         RedisCommands<String, String> right = b.connect().sync();
         Eventually.await("both regions equal, every counter applied once", Duration.ofSeconds(30),
@@ -158,7 +154,7 @@ class FleetFailoverIT {
     void sidecarsOnlyTheNewMastersPinnedWorkerRunsTheAssignmentAfterAPromotion() throws Exception {
         twoRegions();
         Fleet fleet = new Fleet(api, environment.getRequiredProperty("local.server.port", Integer.class));
-        closeables.add(fleet);
+        cleanup.add(fleet);
         RedisNode master = group.master();
         RedisNode replica = group.replicas().get(0);
         fleet.startWorker("side-m", "--redmesh.worker.fleet.kind=SIDECAR",

@@ -15,11 +15,12 @@ import tools.jackson.databind.JsonNode;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.testing.Api;
 import dev.redmesh.testing.AppIT;
+import dev.redmesh.testing.Cleanup;
 import dev.redmesh.testing.Eventually;
 import dev.redmesh.testing.Fleet;
 import dev.redmesh.testing.MeshWorkload;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 
@@ -38,20 +39,15 @@ class FleetIT {
     @Autowired
     Environment environment;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    Cleanup cleanup = new Cleanup();
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
 
     @Test
     void threeRegionsJoinedByPutCallsStreamExactlyAndAKilledWorkersAssignmentsMoveWithinLeasePlusOneSecond()
             throws Exception {
         Fleet fleet = new Fleet(api, environment.getRequiredProperty("local.server.port", Integer.class));
-        closeables.add(fleet);
+        cleanup.add(fleet);
         fleet.startWorker("w1");
         fleet.startWorker("w2");
         Eventually.await("three live workers", Duration.ofSeconds(90), () -> fleet.liveWorkers().size() >= 3);
@@ -60,7 +56,7 @@ class FleetIT {
         Map<String, RedisNode> nodes = new HashMap<>();
         for (String region : regions) {
             RedisNode node = RedisNode.start("repl-backlog-size 64mb"); // outlasts a lease under this load
-            closeables.add(node);
+            cleanup.add(node);
             nodes.put(region, node);
             assertThat(api.put("/api/v1/regions/" + region, "{}").status()).isEqualTo(201);
             assertThat(api.put("/api/v1/clusters/c-" + region, "{\"region\":\"" + region
@@ -78,9 +74,9 @@ class FleetIT {
         List<MeshWorkload> workloads = new ArrayList<>();
         for (String region : regions) {
             RedisClient client = RedisClient.create(nodes.get(region).uri());
-            closeables.add(client::shutdown);
+            cleanup.add(client::shutdown);
             MeshWorkload workload = new MeshWorkload(region + ":", () -> client.connect().sync(), 150);
-            closeables.add(workload);
+            cleanup.add(workload);
             workloads.add(workload);
         }
         Thread.sleep(1500);
@@ -102,10 +98,12 @@ class FleetIT {
         double seconds = (System.nanoTime() - killedAt) / 1e9;
         System.out.printf("FLEET-IT reassignment after SIGKILL: %.2f s (lease %s)%n", seconds, LEASE);
         fleet.printReplacementTimeline("FLEET-IT", "w1", killedWall, victims);
-        // the goal is lease + 1 s; measured 4.95-7.3 s on the 2-core machine under this load
-        // (docs/benchmarks.md). The bound still fails if replacement waited for a second lease or a
-        // long poll's timeout (10 s).
-        assertThat(moved).isLessThanOrEqualTo(LEASE.plusSeconds(3));
+        // the goal is lease + 1 s: met in every FleetIT run since the leader wakes at the lease's
+        // expiry (4.5-5.8 s), and in 13 of 15 kills of FleetBench P7 (docs/benchmarks.md), whose two
+        // misses (6.2, 6.6 s) were CPU starvation on these two cores. The bound keeps a second of that
+        // margin and still fails if replacement waited for a reconcile tick's worth of slowness twice,
+        // a second lease or a long poll's timeout (10 s).
+        assertThat(moved).isLessThanOrEqualTo(LEASE.plusSeconds(2));
         Map<String, Long> epochsAfter = fleet.epochs();
         for (String id : victims) {
             assertThat(epochsAfter.get(id)).as("a new holder gets a new epoch").isGreaterThan(epochsBefore.get(id));
@@ -118,7 +116,7 @@ class FleetIT {
         }
         for (String region : regions) {
             RedisClient client = RedisClient.create(nodes.get(region).uri());
-            closeables.add(client::shutdown);
+            cleanup.add(client::shutdown);
             var redis = client.connect().sync();
             for (MeshWorkload workload : workloads) {
                 Eventually.await(workload.prefix() + " exact in " + region, Duration.ofSeconds(30), () -> {

@@ -101,7 +101,8 @@ class LeaderElectionIT {
                 "-XX:TieredStopAtLevel=1", "-jar", Path.of("target", "redmesh.jar").toString(),
                 "--redmesh.roles=control-plane", "--redmesh.worker.fleet.enabled=false", "--server.port=0",
                 "--spring.datasource.url=" + SharedPostgres.jdbcUrl(), "--spring.datasource.username=postgres",
-                "--spring.datasource.password=")
+                "--spring.datasource.password=", "--redmesh.security.admin-token=" + dev.redmesh.testing.TestSecurity.ADMIN_TOKEN,
+                "--redmesh.security.secret-key=" + dev.redmesh.testing.TestSecurity.SECRET_KEY)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         String otherId = other.pid() + "@";
         Eventually.await("the second control plane is up", Duration.ofSeconds(90),

@@ -17,16 +17,33 @@ public final class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final IntSupplier port;
+    private final String token;
 
+    /** As the test installation's admin ({@link TestSecurity#ADMIN_TOKEN}). */
     public Api(int port) {
         this(() -> port);
     }
 
     /** For a server whose port is known only once it has started. */
     public Api(IntSupplier port) {
+        this(port, TestSecurity.ADMIN_TOKEN);
+    }
+
+    private Api(IntSupplier port, String token) {
         this.port = port;
+        this.token = token;
+    }
+
+    /** The same server, called with another bearer token. */
+    public Api withToken(String other) {
+        return new Api(port, other);
+    }
+
+    /** The same server, called without any credentials. */
+    public Api anonymous() {
+        return new Api(port, null);
     }
 
     public record Response(int status, String contentType, String body) {
@@ -62,7 +79,10 @@ public final class Api {
     /** For requests of unusual shape: other content types, methods, raw bytes. */
     public Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+            if (token != null && request.build().headers().firstValue("Authorization").isEmpty()) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""), response.body());

@@ -20,8 +20,9 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = SharedPostgres.Initializer.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {TestSecurity.ADMIN_TOKEN_PROPERTY, TestSecurity.SECRET_KEY_PROPERTY})
+@ContextConfiguration(initializers = {SharedPostgres.Initializer.class, TestCertificates.Initializer.class})
 @ExtendWith(CleanDatabase.class)
 @Import(AppIT.ApiConfiguration.class)
 public @interface AppIT {

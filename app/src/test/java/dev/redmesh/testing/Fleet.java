@@ -24,6 +24,7 @@ public final class Fleet implements AutoCloseable {
     private final Api api;
     private final int controlPlanePort;
     private final Map<String, Process> workers = new LinkedHashMap<>();
+    private String workerToken;
 
     public Fleet(Api api, int controlPlanePort) {
         this.api = api;
@@ -40,10 +41,21 @@ public final class Fleet implements AutoCloseable {
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dio.lettuce.core.jfr=false", "-jar", jar.toString(),
                 "--redmesh.roles=worker", "--server.port=0",
                 "--redmesh.worker.fleet.control-plane=http://127.0.0.1:" + controlPlanePort,
-                "--redmesh.worker.fleet.id=" + id));
+                "--redmesh.worker.fleet.id=" + id, "--redmesh.worker.fleet.token=" + workerToken()));
         command.addAll(List.of(extraArgs));
         workers.put(id, new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+    }
+
+    /** The WORKER token the worker processes present, made through the API the first time one is needed. */
+    public synchronized String workerToken() {
+        if (workerToken == null) {
+            Api.Response created = api.post("/api/v1/tokens", "{\"name\":\"fleet-workers-" + System.nanoTime()
+                    + "\",\"role\":\"WORKER\"}");
+            assertThat(created.status()).as("worker token created: %s", created).isEqualTo(201);
+            workerToken = created.json().path("value").asString();
+        }
+        return workerToken;
     }
 
     /** SIGKILL: no shutdown hook, no goodbye to the control plane. */
@@ -79,7 +91,7 @@ public final class Fleet implements AutoCloseable {
         Api at = api;
         if (workerId != null) {
             String address = worker(workerId).path("address").asString();
-            at = new Api(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+            at = new Api(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))).withToken(workerToken());
         }
         for (JsonNode status : at.get("/api/v1/worker/links").json()) {
             if (status.path("link").asString().equals(assignment) && status.path("epoch").asLong() == epoch) {

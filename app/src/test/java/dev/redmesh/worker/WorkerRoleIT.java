@@ -30,6 +30,7 @@ class WorkerRoleIT {
         source.call(c -> c.set("before", "1"));
         try (ConfigurableApplicationContext worker = RedmeshApplication.start(
                 "--redmesh.roles=worker", "--server.port=0", "--spring.jmx.enabled=false",
+                "--redmesh.security.admin-token=" + dev.redmesh.testing.TestSecurity.ADMIN_TOKEN,
                 "--redmesh.worker.links[0].id=eu.us",
                 "--redmesh.worker.links[0].source.seeds[0]=" + source.address(),
                 "--redmesh.worker.links[0].target.seeds[0]=" + target.address())) {

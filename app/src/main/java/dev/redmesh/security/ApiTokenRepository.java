@@ -1,0 +1,14 @@
+package dev.redmesh.security;
+
+import java.util.List;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface ApiTokenRepository extends JpaRepository<ApiToken, String> {
+
+    List<ApiToken> findAllByOrderByCreatedAtAsc();
+
+    boolean existsByName(String name);
+
+    boolean existsByRoleAndRevokedAtIsNull(Role role);
+}

@@ -1,0 +1,37 @@
+package dev.redmesh.security;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
+/**
+ * What a caller may do. {@code VIEWER} reads; {@code OPERATOR} also pauses and resumes links;
+ * {@code ADMIN} also changes regions, clusters, links and tokens. {@code WORKER} (fleet heartbeats and
+ * orders) and {@code PROXY} (Envoy configuration) are machine roles outside that ladder: a worker's
+ * token cannot read the API, and an admin's cannot pose as a worker.
+ */
+public enum Role {
+    VIEWER, OPERATOR, ADMIN, WORKER, PROXY;
+
+    /** The roles this one includes, itself first. */
+    public Set<Role> granted() {
+        return switch (this) {
+            case VIEWER -> EnumSet.of(VIEWER);
+            case OPERATOR -> EnumSet.of(OPERATOR, VIEWER);
+            case ADMIN -> EnumSet.of(ADMIN, OPERATOR, VIEWER);
+            case WORKER -> EnumSet.of(WORKER);
+            case PROXY -> EnumSet.of(PROXY);
+        };
+    }
+
+    public boolean allows(Role required) {
+        return granted().contains(required);
+    }
+
+    List<GrantedAuthority> authorities() {
+        return granted().stream().map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r.name())).toList();
+    }
+}

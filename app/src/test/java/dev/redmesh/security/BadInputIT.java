@@ -1,0 +1,198 @@
+package dev.redmesh.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.redmesh.testing.Api;
+import dev.redmesh.testing.AppIT;
+import dev.redmesh.testing.DatabaseSnapshot;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Issue 7, must-show 2: every operation of the OpenAPI document, sent malformed and boundary input
+ * — path parameters no resource can have, query parameters of the wrong type or out of range,
+ * bodies that are not JSON, not an object, carry unknown fields, fields of the wrong type or huge
+ * values — by a caller allowed to call it. Never a 5xx, every refusal a problem document, and
+ * nothing stored: every table as it was, and the audit trail holding only refusals.
+ */
+@AppIT
+class BadInputIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> BAD_PATH_VALUES = List.of("UPPER_CASE", "a".repeat(300), "-leading-dash",
+            "with space", "ünïcode", "..", "%00", "a%2Fb", "semi;colon", "%25");
+    private static final List<String> BAD_BODIES = List.of("", "{", "[]", "null", "42", "\"text\"", "{\"unknownField\":1}",
+            "{\"a\":" + "[".repeat(2000) + "]".repeat(2000) + "}");
+
+    @Autowired
+    Api api;
+    @Autowired
+    DataSource dataSource;
+
+    private record Operation(HttpMethod method, String template, JsonNode spec) {
+    }
+
+    @Test
+    void malformedAndBoundaryInputToEveryOperationIsRefusedWithAProblemAndStoresNothing() {
+        Map<Role, Api> callers = tokens();
+        JsonNode document = api.anonymous().get("/v3/api-docs").json();
+        DatabaseSnapshot before = DatabaseSnapshot.take(dataSource);
+        long auditBefore = new JdbcTemplate(dataSource).queryForObject("select coalesce(max(id), 0) from audit_entry", Long.class);
+
+        List<String> failures = new ArrayList<>();
+        int sent = 0;
+        for (Operation op : operations(document)) {
+            AccessPolicy.Access access = AccessPolicy.apiRuleFor(op.method(), op.template().replaceAll("\\{[^}]+}", "x"))
+                    .orElseThrow().access();
+            Api caller = access == AccessPolicy.Access.PUBLIC ? api.anonymous()
+                    : access == AccessPolicy.Access.WORKER ? callers.get(Role.WORKER)
+                    : access == AccessPolicy.Access.PROXY ? callers.get(Role.PROXY) : api;
+            for (Request request : requests(op, document)) {
+                Api.Response response = send(caller, op.method(), request);
+                sent++;
+                String where = op.method() + " " + request.path() + " body=" + abbreviate(request.body());
+                if (response.status() >= 500) {
+                    failures.add(where + " → " + response.status() + " " + abbreviate(response.body()));
+                } else if (response.status() >= 400 && !response.contentType().startsWith("application/problem+json")) {
+                    failures.add(where + " → " + response.status() + " not a problem document: " + response.contentType());
+                } else if (response.status() < 400 && op.method() != HttpMethod.GET && request.malformed()) {
+                    failures.add(where + " → " + response.status() + ": a malformed change was accepted");
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(sent).as("requests sent").isGreaterThan(300);
+        assertThat(DatabaseSnapshot.take(dataSource)).as("nothing stored").isEqualTo(before);
+        // signing out needs no input, so its plain call succeeds; every other audited call was refused
+        List<Map<String, Object>> audited = new JdbcTemplate(dataSource).queryForList(
+                "select status, before, after from audit_entry where id > ? and path <> '/api/v1/session'", auditBefore);
+        assertThat(audited).as("refusals are audited").isNotEmpty()
+                .allSatisfy(entry -> {
+                    assertThat((Integer) entry.get("status")).isGreaterThanOrEqualTo(400);
+                    assertThat(entry.get("before")).isNull();
+                    assertThat(entry.get("after")).isNull();
+                });
+    }
+
+    /** @param malformed false only for the plain call of an operation that takes no input at all */
+    private record Request(String path, String body, String contentType, boolean malformed) {
+        Request(String path, String body, String contentType) {
+            this(path, body, contentType, true);
+        }
+    }
+
+    private List<Request> requests(Operation op, JsonNode document) {
+        List<Request> requests = new ArrayList<>();
+        List<JsonNode> pathParams = new ArrayList<>();
+        List<JsonNode> queryParams = new ArrayList<>();
+        for (JsonNode p : op.spec().path("parameters")) {
+            (p.path("in").asString().equals("path") ? pathParams : queryParams).add(p);
+        }
+        String validPath = op.template().replaceAll("\\{[^}]+}", "bad-input-probe");
+        boolean hasBody = op.spec().has("requestBody");
+        String plausibleBody = hasBody ? "{}" : null;
+        if (!pathParams.isEmpty()) {
+            for (String bad : BAD_PATH_VALUES) {
+                String encoded = bad.startsWith("%") || bad.contains("%") ? bad : URLEncoder.encode(bad, StandardCharsets.UTF_8)
+                        .replace("+", "%20");
+                requests.add(new Request(op.template().replaceAll("\\{[^}]+}", encoded), plausibleBody, "application/json"));
+            }
+        }
+        for (JsonNode q : queryParams) {
+            String type = schemaOf(q.path("schema"), document).path("type").asString();
+            List<String> values = type.equals("integer") || type.equals("number")
+                    ? List.of("abc", "-1", "0", "99999999999999999999", "1.5", "")
+                    : List.of("x".repeat(5000), "NOT_A_VALUE", "%00");
+            for (String value : values) {
+                String encoded = value.startsWith("%") ? value : URLEncoder.encode(value, StandardCharsets.UTF_8);
+                requests.add(new Request(validPath + "?" + q.path("name").asString() + "=" + encoded, plausibleBody,
+                        "application/json"));
+            }
+        }
+        if (hasBody) {
+            BAD_BODIES.forEach(body -> requests.add(new Request(validPath, body, "application/json")));
+            requests.add(new Request(validPath, "{}", "text/plain"));
+            JsonNode schema = schemaOf(op.spec().path("requestBody").path("content").path("application/json").path("schema"),
+                    document);
+            schema.path("properties").propertyNames().forEach(field -> {
+                JsonNode fieldSchema = schemaOf(schema.path("properties").path(field), document);
+                for (Object wrong : wrongValues(fieldSchema)) {
+                    ObjectNode body = JSON.createObjectNode();
+                    body.set(field, JSON.valueToTree(wrong));
+                    requests.add(new Request(validPath, body.toString(), "application/json"));
+                }
+            });
+        }
+        if (requests.isEmpty()) {
+            requests.add(new Request(validPath, null, "application/json", false)); // no input to spoil: must simply not fail
+        }
+        return requests;
+    }
+
+    /** Values no field of that schema accepts (or, for strings, one far too long to be stored). */
+    private static List<Object> wrongValues(JsonNode schema) {
+        String type = schema.path("type").asString();
+        return switch (type) {
+            case "string" -> List.of(123, List.of("x"), Map.of("a", 1), "z".repeat(100_000));
+            case "integer", "number" -> List.of("not a number", List.of(1), Map.of("a", 1), 1e300);
+            case "boolean" -> List.of("yes", 2, List.of(true));
+            case "array" -> List.of("not an array", 7, Map.of("a", 1), List.of(List.of(List.of(1))), List.of(Map.of("x", 1)));
+            default -> List.of("not an object", 7, List.of(1, 2));
+        };
+    }
+
+    private static JsonNode schemaOf(JsonNode schema, JsonNode document) {
+        String ref = schema.path("$ref").asString();
+        if (ref.startsWith("#/components/schemas/")) {
+            return document.path("components").path("schemas").path(ref.substring("#/components/schemas/".length()));
+        }
+        return schema;
+    }
+
+    private static List<Operation> operations(JsonNode document) {
+        List<Operation> operations = new ArrayList<>();
+        JsonNode paths = document.path("paths");
+        paths.propertyNames().forEach(path -> paths.path(path).propertyNames().forEach(method -> operations.add(
+                new Operation(HttpMethod.valueOf(method.toUpperCase()), path, paths.path(path).path(method)))));
+        return operations;
+    }
+
+    private static Api.Response send(Api caller, HttpMethod method, Request request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(caller.uri(request.path()));
+        if (request.body() == null) {
+            return caller.send(builder.method(method.name(), HttpRequest.BodyPublishers.noBody()));
+        }
+        return caller.send(builder.header("Content-Type", request.contentType())
+                .method(method.name(), HttpRequest.BodyPublishers.ofString(request.body())));
+    }
+
+    private Map<Role, Api> tokens() {
+        Map<Role, Api> callers = new LinkedHashMap<>();
+        for (Role role : List.of(Role.WORKER, Role.PROXY)) {
+            Api.Response created = api.post("/api/v1/tokens", "{\"name\":\"bad-input-" + role.name().toLowerCase()
+                    + "\",\"role\":\"" + role + "\"}");
+            callers.put(role, api.withToken(created.json().path("value").asString()));
+        }
+        return callers;
+    }
+
+    private static String abbreviate(String text) {
+        return text == null ? "none" : text.length() > 120 ? text.substring(0, 120) + "…" : text;
+    }
+}
