@@ -6,16 +6,12 @@ import java.util.List;
 /** A cluster as the API shows it: its spec (without the password), discovered shards and status. */
 record ClusterResponse(String name, String region, ClusterMode mode, List<String> seeds, String username,
                        boolean passwordSet, boolean tls, String mesh, Elasticache elasticache,
-                       List<TopologyView.Shard> shards, Status status, Instant createdAt, Instant updatedAt) {
+                       List<TopologyView.Shard> shards, ClusterStatus status, Instant createdAt, Instant updatedAt) {
 
     record Elasticache(String replicationGroupId, String awsRegion) {
     }
 
-    /** {@code ready} is true when every link touching the cluster is streaming. */
-    record Status(boolean ready, String message) {
-    }
-
-    static ClusterResponse of(Cluster cluster, List<TopologyView.Shard> shards, Status status) {
+    static ClusterResponse of(Cluster cluster, List<TopologyView.Shard> shards, ClusterStatus status) {
         Elasticache elasticache = cluster.getMode() == ClusterMode.ELASTICACHE
                 ? new Elasticache(cluster.getElasticacheReplicationGroupId(), cluster.getElasticacheAwsRegion())
                 : null;

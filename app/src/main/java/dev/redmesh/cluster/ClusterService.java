@@ -90,19 +90,19 @@ public class ClusterService {
     }
 
     @Transactional(readOnly = true)
-    ClusterResponse.Status status(String name) {
+    public ClusterStatus status(String name) {
         List<ReplicationLink> touching = links.touching(name);
         if (touching.isEmpty()) {
             String mesh = clusters.findById(name).map(Cluster::getMesh).orElse(null);
             if (mesh != null && clusters.findByMeshOrderByNameAsc(mesh).size() == 1) {
                 // the first region of a mesh has nothing to wait for: a CI pipeline adding it must not hang
-                return new ClusterResponse.Status(true, "only member of mesh '" + mesh + "'; links appear when another cluster joins");
+                return new ClusterStatus(true, "only member of mesh '" + mesh + "'; links appear when another cluster joins");
             }
-            return new ClusterResponse.Status(false, mesh != null ? "waiting for the links of mesh '" + mesh + "'"
+            return new ClusterStatus(false, mesh != null ? "waiting for the links of mesh '" + mesh + "'"
                     : "no links: join a mesh or create a link");
         }
         long streaming = touching.stream().filter(l -> l.getState() == LinkState.STREAMING).count();
-        return new ClusterResponse.Status(streaming == touching.size(),
+        return new ClusterStatus(streaming == touching.size(),
                 streaming + " of " + touching.size() + " links streaming");
     }
 

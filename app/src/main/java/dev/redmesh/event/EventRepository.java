@@ -13,4 +13,6 @@ public interface EventRepository extends JpaRepository<Event, Long> {
             where (:type is null or e.type = :type) and (:subject is null or e.subject = :subject)
             order by e.occurredAt desc, e.id desc""")
     List<Event> search(EventType type, String subject, Limit limit);
+
+    boolean existsByTypeAndSubjectAndMessage(EventType type, String subject, String message);
 }

@@ -30,6 +30,20 @@ public class EventService {
         return events.save(new Event(type, subject, clock.instant(), message, json.writeValueAsString(details)));
     }
 
+    /**
+     * Records the event unless the timeline already has one of this type, subject and message: for
+     * facts that a reporter repeats until told otherwise (a worker reports its last divergence in
+     * every heartbeat). Returns whether it was recorded.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean recordOnce(EventType type, String subject, String message, Map<String, ?> details) {
+        if (events.existsByTypeAndSubjectAndMessage(type, subject, message)) {
+            return false;
+        }
+        record(type, subject, message, details);
+        return true;
+    }
+
     @Transactional(readOnly = true)
     public List<Event> search(EventType type, String subject, int limit) {
         return events.search(type, subject, Limit.of(limit));

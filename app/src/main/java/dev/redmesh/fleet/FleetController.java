@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import dev.redmesh.event.EventService;
+import dev.redmesh.event.EventType;
 import dev.redmesh.web.ApiException;
 import dev.redmesh.web.FieldProblems;
 import dev.redmesh.worker.FleetProtocol;
@@ -39,9 +41,17 @@ class FleetController {
     private final FleetProperties properties;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final EventService events;
+    private final io.micrometer.core.instrument.Counter divergences;
 
     FleetController(FleetStore store, LeaderLock lock, FleetSignal signal, FleetProperties properties,
-                    TransactionTemplate transactions, Clock clock) {
+                    TransactionTemplate transactions, Clock clock, EventService events,
+                    io.micrometer.core.instrument.MeterRegistry meters) {
+        this.events = events;
+        // untagged, so that it exists (at 0) before the first divergence: alerts watch its increase;
+        // the link is in the DIVERGENCE event
+        this.divergences = io.micrometer.core.instrument.Counter.builder("redmesh.divergences")
+                .description("divergences reported by workers (events of type DIVERGENCE)").register(meters);
         this.store = store;
         this.lock = lock;
         this.signal = signal;
@@ -66,7 +76,11 @@ class FleetController {
         validate(id, heartbeat);
         Instant now = clock.instant();
         return transactions.execute(tx -> {
-            store.heartbeat(id, heartbeat, now, properties.lease());
+            for (FleetProtocol.AssignmentReport report : store.heartbeat(id, heartbeat, now, properties.lease())) {
+                if (report.divergence() != null) {
+                    recordDivergence(report);
+                }
+            }
             return store.orders(id, properties.lease().toMillis());
         });
     }
@@ -126,6 +140,24 @@ class FleetController {
             return new WorkerResponse(w.id(), w.kind(), w.pinnedNode(), w.address(), w.version(), w.startedAt(),
                     w.lastHeartbeat(), age, age < properties.lease().toMillis(), held.getOrDefault(w.id(), List.of()));
         }).toList();
+    }
+
+    /**
+     * A worker met a divergence (docs/sync.md): the target holds writes its source's new master never
+     * had. Recorded once on the link's timeline with its range, whichever heartbeat carries it first.
+     */
+    private void recordDivergence(FleetProtocol.AssignmentReport report) {
+        FleetProtocol.Divergence d = report.divergence();
+        int slash = report.id().lastIndexOf('/');
+        String link = slash < 0 ? report.id() : report.id().substring(0, slash);
+        String message = "shard " + report.id().substring(slash + 1) + ": offsets " + d.fromOffset() + ".." + d.toOffset()
+                + " of replication id " + d.replid() + " were applied to the target but are not in the new master's history";
+        if (events.recordOnce(EventType.DIVERGENCE, link, message, Map.of("assignment", report.id(), "epoch", report.epoch(),
+                "replid", d.replid(), "fromOffset", d.fromOffset(), "toOffset", d.toOffset(),
+                "bytes", d.toOffset() - d.fromOffset() + 1, "detectedAt", String.valueOf(d.at())))) {
+            log.warn("Divergence on {}: {}", link, message);
+            divergences.increment();
+        }
     }
 
     private static void validate(String id, FleetProtocol.Heartbeat heartbeat) {

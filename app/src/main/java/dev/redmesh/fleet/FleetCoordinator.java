@@ -23,6 +23,7 @@ import dev.redmesh.event.EventService;
 import dev.redmesh.event.EventType;
 import dev.redmesh.link.LinkService;
 import dev.redmesh.link.LinkState;
+import dev.redmesh.link.MirrorProgress;
 import dev.redmesh.link.ReplicationLink;
 import dev.redmesh.topology.RoleChangeEvent;
 import dev.redmesh.worker.FleetProtocol;
@@ -53,6 +54,7 @@ class FleetCoordinator implements SmartLifecycle {
     private final LeaderLock lock;
     private final FleetSignal signal;
     private final LinkService links;
+    private final MirrorProgress mirrors;
     private final EventService events;
     private final TransactionTemplate transactions;
     private final FleetProperties properties;
@@ -67,8 +69,9 @@ class FleetCoordinator implements SmartLifecycle {
     private volatile Instant nextExpiry = Instant.MAX;
     private Instant rebalancedAt = Instant.EPOCH;
 
-    FleetCoordinator(FleetStore store, LeaderLock lock, FleetSignal signal, LinkService links, EventService events,
-                     TransactionTemplate transactions, FleetProperties properties, Clock clock) {
+    FleetCoordinator(FleetStore store, LeaderLock lock, FleetSignal signal, LinkService links, MirrorProgress mirrors,
+                     EventService events, TransactionTemplate transactions, FleetProperties properties, Clock clock) {
+        this.mirrors = mirrors;
         this.store = store;
         this.lock = lock;
         this.signal = signal;
@@ -340,8 +343,32 @@ class FleetCoordinator implements SmartLifecycle {
                 details);
     }
 
+    /**
+     * A PROXY_MIRROR link has no worker: it streams while a live proxy of its source's region runs the
+     * configuration that mirrors it, and waits (PENDING) otherwise. Its lag is unknown by nature.
+     */
+    private void updateMirrorStates(FleetStore.Snapshot snapshot) {
+        for (FleetStore.LinkRow row : snapshot.mirrorLinks()) {
+            LinkState state = LinkState.valueOf(row.state());
+            if (state == LinkState.PAUSED) {
+                continue;
+            }
+            Optional<String> by = mirrors.mirroredBy(row.id());
+            LinkState next = by.isPresent() ? LinkState.STREAMING : LinkState.PENDING;
+            if (next != state) {
+                ReplicationLink link = links.get(row.id());
+                if (!state.canMoveTo(next)) {
+                    links.transition(link, LinkState.PENDING, "recovering");
+                }
+                links.transition(link, next, by.map(b -> "mirrored by " + b)
+                        .orElse("no proxy of " + row.source() + "'s region runs its mirror yet"));
+            }
+        }
+    }
+
     /** Each link's state follows its assignments' reports of their current epoch. */
     void updateLinkStates(FleetStore.Snapshot snapshot) {
+        updateMirrorStates(snapshot);
         Map<String, List<FleetStore.AssignmentRow>> byLink = snapshot.assignmentsByLink();
         for (FleetStore.LinkRow row : snapshot.psyncLinks()) {
             LinkState state = LinkState.valueOf(row.state());

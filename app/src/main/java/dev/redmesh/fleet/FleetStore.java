@@ -58,8 +58,11 @@ class FleetStore {
 
     // ---- workers
 
-    /** Registers or refreshes the worker, renews the leases it still holds and stores what it reports. */
-    void heartbeat(String workerId, FleetProtocol.Heartbeat heartbeat, Instant now, Duration lease) {
+    /**
+     * Registers or refreshes the worker, renews the leases it still holds and stores what it reports.
+     * Returns the reports of the assignments it does still hold at the reported epoch.
+     */
+    List<FleetProtocol.AssignmentReport> heartbeat(String workerId, FleetProtocol.Heartbeat heartbeat, Instant now, Duration lease) {
         jdbc.update("""
                 insert into worker (id, kind, pinned_node, address, version, started_at, last_heartbeat)
                 values (?, ?, ?, ?, ?, ?, ?)
@@ -71,7 +74,7 @@ class FleetStore {
         // steadiest load, and a slow one delays what the worker reports (a takeover's STREAMING)
         List<FleetProtocol.AssignmentReport> reports = heartbeat.assignments();
         if (reports.isEmpty()) {
-            return;
+            return List.of();
         }
         int[] held = jdbc.batchUpdate("""
                 update assignment set lease_expires_at = ?, phase = ?, applied_offset = ?, lag_bytes = ?, lag_ms = ?,
@@ -82,9 +85,11 @@ class FleetStore {
                 report.epoch()}).toList());
         Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         List<Object[]> samples = new ArrayList<>();
+        List<FleetProtocol.AssignmentReport> holding = new ArrayList<>();
         for (int i = 0; i < reports.size(); i++) {
             if (held[i] == 1) {
                 FleetProtocol.AssignmentReport report = reports.get(i);
+                holding.add(report);
                 samples.add(new Object[] {ts(second), nonNegative(report.lagMs()), nonNegative(report.lagBytes()),
                         report.opsPerSec(), report.id()});
             }
@@ -97,19 +102,23 @@ class FleetStore {
                     set lag_ms = excluded.lag_ms, lag_bytes = excluded.lag_bytes, ops_per_sec = excluded.ops_per_sec""",
                     samples);
         }
+        return holding;
     }
 
     private static final String WORKERS = "select * from worker order by id";
     private static final String ASSIGNMENTS = "select * from assignment order by id";
     private static final String PSYNC_LINKS = "select id, source_cluster, target_cluster, state from replication_link "
             + "where mode = 'PSYNC' order by id";
+    private static final String MIRROR_LINKS = "select id, source_cluster, target_cluster, state from replication_link "
+            + "where mode = 'PROXY_MIRROR' order by id";
     private static final String CLUSTERS = "select name, mode, seeds, username, password_ciphertext, tls from cluster";
     private static final String MASTERS = "select cluster_name, id, master_address from shard "
             + "where master_address is not null order by cluster_name, id";
 
-    /** What the leader reconciles from, read in one round trip (one statement text, five results). */
+    /** What the leader reconciles from, read in one round trip (one statement text, six results). */
     record Snapshot(Map<String, ClusterRow> clusters, Map<String, List<ShardMaster>> masters,
-                    List<AssignmentRow> assignments, List<WorkerRow> workers, List<LinkRow> psyncLinks) {
+                    List<AssignmentRow> assignments, List<WorkerRow> workers, List<LinkRow> psyncLinks,
+                    List<LinkRow> mirrorLinks) {
 
         Map<String, List<AssignmentRow>> assignmentsByLink() {
             return byLink(assignments);
@@ -119,7 +128,7 @@ class FleetStore {
     Snapshot snapshot() {
         return jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Snapshot>) connection -> {
             try (java.sql.Statement statement = connection.createStatement()) {
-                statement.execute(String.join(";\n", CLUSTERS, MASTERS, ASSIGNMENTS, WORKERS, PSYNC_LINKS));
+                statement.execute(String.join(";\n", CLUSTERS, MASTERS, ASSIGNMENTS, WORKERS, PSYNC_LINKS, MIRROR_LINKS));
                 Map<String, ClusterRow> clusters = new LinkedHashMap<>();
                 readAll(statement, rs -> clusters.put(rs.getString("name"), clusterRow(rs)));
                 Map<String, List<ShardMaster>> masters = new LinkedHashMap<>();
@@ -134,7 +143,10 @@ class FleetStore {
                 List<LinkRow> links = new ArrayList<>();
                 nextResult(statement);
                 readAll(statement, rs -> links.add(linkRow(rs)));
-                return new Snapshot(clusters, masters, assignments, workers, links);
+                List<LinkRow> mirrors = new ArrayList<>();
+                nextResult(statement);
+                readAll(statement, rs -> mirrors.add(linkRow(rs)));
+                return new Snapshot(clusters, masters, assignments, workers, links, mirrors);
             }
         });
     }

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 class LinkHealthAndMetrics implements HealthIndicator {
 
     private final FleetStore store;
-    private final FleetProperties properties;
+    private final LagLevels levels;
     private final MeterRegistry meters;
     private final Map<String, LinkFigures> figures = new ConcurrentHashMap<>();
 
@@ -36,14 +36,40 @@ class LinkHealthAndMetrics implements HealthIndicator {
         volatile double streaming;
     }
 
-    LinkHealthAndMetrics(FleetStore store, FleetProperties properties, MeterRegistry meters) {
+    /** Fleet-wide figures for alerts: workers heartbeating, assignments nobody holds under a lease. */
+    private volatile double workersLive = Double.NaN;
+    private volatile double workersTotal = Double.NaN;
+    private volatile double assignmentsTotal = Double.NaN;
+    private volatile double assignmentsUnheld = Double.NaN;
+
+    LinkHealthAndMetrics(FleetStore store, LagLevels levels, FleetCounts counts, java.time.Clock clock, MeterRegistry meters) {
         this.store = store;
-        this.properties = properties;
+        this.levels = levels;
+        this.counts = counts;
+        this.clock = clock;
         this.meters = meters;
+        Gauge.builder("redmesh.fleet.workers", this, x -> x.workersLive).tag("state", "live")
+                .description("workers that heartbeated within a lease").register(meters);
+        Gauge.builder("redmesh.fleet.workers", this, x -> x.workersTotal - x.workersLive).tag("state", "silent")
+                .description("workers known but silent for a lease or more").register(meters);
+        Gauge.builder("redmesh.fleet.assignments", this, x -> x.assignmentsTotal).description("assignments").register(meters);
+        Gauge.builder("redmesh.fleet.assignments.unheld", this, x -> x.assignmentsUnheld)
+                .description("assignments without a holder whose lease holds").register(meters);
     }
+
+    private final FleetCounts counts;
+    private final java.time.Clock clock;
 
     @Scheduled(fixedDelay = 1000)
     void refreshGauges() {
+        FleetCounts.Workers workers = counts.workers();
+        workersLive = workers.live();
+        workersTotal = workers.total();
+        java.time.Instant now = clock.instant();
+        List<FleetStore.AssignmentRow> assignments = store.assignments();
+        assignmentsTotal = assignments.size();
+        assignmentsUnheld = assignments.stream()
+                .filter(a -> a.workerId() == null || a.leaseExpiresAt() == null || !a.leaseExpiresAt().isAfter(now)).count();
         Map<String, List<FleetStore.AssignmentRow>> byLink = store.assignmentsByLink();
         for (FleetStore.LinkRow link : store.psyncLinks()) {
             LinkFigures f = figures.computeIfAbsent(link.id(), id -> register(id, new LinkFigures()));
@@ -72,14 +98,11 @@ class LinkHealthAndMetrics implements HealthIndicator {
         for (FleetStore.LinkRow link : store.psyncLinks()) {
             long lagMs = byLink.getOrDefault(link.id(), List.of()).stream().filter(a -> a.lagMs() != null)
                     .mapToLong(FleetStore.AssignmentRow::lagMs).max().orElse(-1);
-            String level = "ok";
-            if (LinkState.BROKEN.name().equals(link.state()) || lagMs >= properties.lagCritical().toMillis()) {
-                level = "critical";
-                critical = true;
-            } else if (lagMs >= properties.lagWarn().toMillis()) {
-                level = "warn";
-            }
-            details.put(link.id(), Map.of("state", link.state(), "lagMs", lagMs, "level", level));
+            LagLevels.Level level = levels.of(link.state(), lagMs < 0 ? null : lagMs);
+            critical |= level == LagLevels.Level.CRITICAL;
+            // an unreported lag is not a problem of its own here: the link's state says why
+            String shown = level == LagLevels.Level.UNKNOWN ? "ok" : level.name().toLowerCase(java.util.Locale.ROOT);
+            details.put(link.id(), Map.of("state", link.state(), "lagMs", lagMs, "level", shown));
         }
         return (critical ? Health.down() : Health.up()).withDetails(details).build();
     }

@@ -12,5 +12,7 @@ public interface LinkRepository extends JpaRepository<ReplicationLink, String> {
 
     List<ReplicationLink> findByMeshOrderById(String mesh);
 
+    List<ReplicationLink> findByModeOrderById(LinkMode mode);
+
     boolean existsBySourceAndTarget(String source, String target);
 }

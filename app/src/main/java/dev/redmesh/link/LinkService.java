@@ -55,6 +55,11 @@ public class LinkService {
     }
 
     @Transactional(readOnly = true)
+    public List<ReplicationLink> inMode(LinkMode mode) {
+        return links.findByModeOrderById(mode);
+    }
+
+    @Transactional(readOnly = true)
     public List<ReplicationLink> touching(String cluster) {
         return links.touching(cluster);
     }

@@ -21,6 +21,10 @@ public class Region {
 
     private String cloud;
 
+    /** JSON of {@link ProxySettings}, or null for the defaults. */
+    @Column(name = "proxy_settings")
+    private String proxySettings;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -40,11 +44,13 @@ public class Region {
     }
 
     /** Returns whether anything changed. */
-    boolean update(String displayName, String cloud, Instant now) {
+    boolean update(String displayName, String cloud, String proxySettings, Instant now) {
         boolean changed = !java.util.Objects.equals(this.displayName, displayName)
-                || !java.util.Objects.equals(this.cloud, cloud);
+                || !java.util.Objects.equals(this.cloud, cloud)
+                || !java.util.Objects.equals(this.proxySettings, proxySettings);
         this.displayName = displayName;
         this.cloud = cloud;
+        this.proxySettings = proxySettings;
         if (changed) {
             this.updatedAt = now;
         }
@@ -61,6 +67,11 @@ public class Region {
 
     public String getCloud() {
         return cloud;
+    }
+
+    /** The proxy settings as stored (JSON), or null. */
+    public String getProxySettings() {
+        return proxySettings;
     }
 
     public Instant getCreatedAt() {

@@ -35,7 +35,8 @@ class RegionController {
     ResponseEntity<RegionResponse> put(@PathVariable String name, @Valid @RequestBody RegionRequest request) {
         ResourceNames.requireValidPath(name);
         RegionService.Applied applied = service.apply(name, request);
-        RegionResponse body = RegionResponse.of(applied.region(), service.clustersIn(name));
+        RegionResponse body = RegionResponse.of(applied.region(), service.proxySettings(applied.region()),
+                service.clustersIn(name));
         return applied.created()
                 ? ResponseEntity.created(URI.create("/api/v1/regions/" + name)).body(body)
                 : ResponseEntity.ok(body);
@@ -44,13 +45,14 @@ class RegionController {
     @GetMapping
     @Operation(summary = "List regions")
     List<RegionResponse> list() {
-        return service.list().stream().map(r -> RegionResponse.of(r, service.clustersIn(r.getName()))).toList();
+        return service.list().stream().map(r -> RegionResponse.of(r, service.proxySettings(r), service.clustersIn(r.getName()))).toList();
     }
 
     @GetMapping("/{name}")
     @Operation(summary = "Read one region")
     RegionResponse get(@PathVariable String name) {
-        return RegionResponse.of(service.get(name), service.clustersIn(name));
+        return RegionResponse.of(service.get(name), service.proxySettings(service.get(name)),
+                service.clustersIn(name));
     }
 
     @DeleteMapping("/{name}")

@@ -7,5 +7,7 @@ import jakarta.validation.constraints.Size;
 record RegionRequest(
         @Size(max = 200, message = "must be at most 200 characters") String displayName,
         @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "must match [a-z0-9][a-z0-9-]{0,62}, e.g. aws, gcp, on-prem")
-        String cloud) {
+        String cloud,
+        @io.swagger.v3.oas.annotations.media.Schema(description = "how the region's Envoy proxies serve clients; omit for the defaults")
+        ProxySettings proxy) {
 }

@@ -15,23 +15,25 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 public final class AccessPolicy {
 
-    /** The least a caller needs; {@link #PUBLIC} needs nothing. */
+    /** The least a caller needs (any one of the roles); {@link #PUBLIC} needs nothing. */
     public enum Access {
-        PUBLIC(null), VIEWER(Role.VIEWER), OPERATOR(Role.OPERATOR), ADMIN(Role.ADMIN), WORKER(Role.WORKER), PROXY(Role.PROXY);
+        PUBLIC(), VIEWER(Role.VIEWER), OPERATOR(Role.OPERATOR), ADMIN(Role.ADMIN), WORKER(Role.WORKER), PROXY(Role.PROXY),
+        /** Envoy bootstraps hold Redis credentials: the proxies that run them, and admins. */
+        ADMIN_OR_PROXY(Role.ADMIN, Role.PROXY);
 
-        private final Role role;
+        private final List<Role> roles;
 
-        Access(Role role) {
-            this.role = role;
+        Access(Role... roles) {
+            this.roles = List.of(roles);
         }
 
-        /** The role required, or null for public. */
-        public Role role() {
-            return role;
+        /** The roles of which a caller needs one; empty for public. */
+        public List<Role> roles() {
+            return roles;
         }
 
         public boolean allows(Role caller) {
-            return role == null || (caller != null && caller.allows(role));
+            return roles.isEmpty() || (caller != null && roles.stream().anyMatch(caller::allows));
         }
     }
 
@@ -75,8 +77,11 @@ public final class AccessPolicy {
             rule(POST, "/api/v1/links/{id}/resume", Access.OPERATOR),
             rule(GET, "/api/v1/links/{id}/lag", Access.VIEWER),
             rule(GET, "/api/v1/events", Access.VIEWER),
+            rule(GET, "/api/v1/overview", Access.VIEWER),
             rule(GET, "/api/v1/fleet/workers", Access.VIEWER),
             rule(GET, "/api/v1/fleet/leader", Access.VIEWER),
+            rule(GET, "/api/v1/fleet/proxies", Access.VIEWER),
+            rule(GET, "/api/v1/regions/{name}/envoy.yaml", Access.ADMIN_OR_PROXY),
             rule(PUT, "/api/v1/fleet/workers/{id}", Access.WORKER),
             // orders carry the Redis credentials a worker needs: workers only
             rule(GET, "/api/v1/fleet/workers/{id}/orders", Access.WORKER),

@@ -58,7 +58,7 @@ class SecurityConfiguration {
         if (rule.access() == AccessPolicy.Access.PUBLIC) {
             matcher.permitAll();
         } else {
-            matcher.hasRole(rule.access().role().name());
+            matcher.hasAnyRole(rule.access().roles().stream().map(Role::name).toArray(String[]::new));
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.RedisReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.cmd.CommandName;
 import com.moilioncircle.redis.replicator.cmd.impl.DefaultCommand;
@@ -130,7 +129,7 @@ final class ReplicationSource implements AutoCloseable {
     }
 
     private Replicator newReplicator() {
-        RedisReplicator replicator = new RedisReplicator(endpoint.host(), endpoint.port(), configuration);
+        UnlistedReplicator replicator = new UnlistedReplicator(endpoint.host(), endpoint.port(), configuration);
         for (String name : commandNames) {
             replicator.addCommandParser(CommandName.name(name), new DefaultCommandParser());
         }

@@ -13,7 +13,9 @@ import dev.redmesh.cluster.HostAndPort;
  *
  * @param masterAddress   for a replica: the master it follows; null for a master
  * @param masterLinkUp    for a replica: {@code master_link_status:up}
- * @param replicas        for a master: the replicas it lists ({@code slaveN:ip=…,port=…})
+ * @param replicas        for a master: the replicas it lists ({@code slaveN:ip=…,port=…}), except those that
+ *                        announce no listening port (port 0): replication clients such as redmesh's own
+ *                        sync workers, which are not nodes
  * @param secondReplOffset {@code second_repl_offset}: where the current history forked from replid2, -1 if none
  */
 public record ReplicationInfo(NodeRole role, HostAndPort masterAddress, boolean masterLinkUp, long offset,
@@ -32,7 +34,7 @@ public record ReplicationInfo(NodeRole role, HostAndPort masterAddress, boolean 
             String value = line.substring(colon + 1).trim();
             if (key.startsWith("slave") && Character.isDigit(key.charAt(key.length() - 1)) && value.contains("ip=")) {
                 HostAndPort replica = replicaAddress(value);
-                if (replica != null) {
+                if (replica != null && replica.port() > 0) {
                     replicas.add(replica);
                 }
             } else {

@@ -72,6 +72,12 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     private volatile URI controlPlane;
     private volatile String address;
     private volatile String fingerprint = "";
+    /**
+     * Until when (System.nanoTime) the leases of what this worker runs hold, as far as it knows: the
+     * send time of the last heartbeat the control plane answered plus the lease it gave. 0: no
+     * answer yet. Past it the worker stops applying (docs/fleet.md, "Partitions").
+     */
+    private volatile long leaseUntil;
     private volatile boolean running0;
     private final List<Thread> threads = new ArrayList<>();
     private final java.util.concurrent.Semaphore reportNow = new java.util.concurrent.Semaphore(0);
@@ -164,6 +170,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         }, 0));
         threads.add(loop("fleet-orders", this::longPollOnce, 0));
         threads.add(loop("fleet-lag", () -> {
+            expireLeases();
             sample();
             awaitSampleDue();
         }, 0));
@@ -229,16 +236,44 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             SyncStatus s = r.last;
             reports.add(new FleetProtocol.AssignmentReport(r.spec.id(), r.spec.epoch(), r.phase,
                     s == null ? -1 : s.appliedOffset(), s == null ? -1 : s.lagBytes(), r.lag.lagMs(),
-                    s == null ? 0 : s.opsPerSec(), r.error));
+                    s == null ? 0 : s.opsPerSec(), r.error, divergence(s)));
         }
         FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,
                 version(), reports);
+        long sentAt = System.nanoTime();
         FleetProtocol.Orders orders = call(authorized(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id)))
                 .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat))).build());
         if (orders != null) {
+            // the control plane renewed the leases at or after sentAt: counting from sentAt errs on the safe side
+            leaseUntil = sentAt + Duration.ofMillis(orders.leaseMs()).toNanos();
             apply(orders, "heartbeat");
         }
+    }
+
+    /**
+     * Stops every assignment once the leases are gone without a heartbeat answered: the control plane
+     * may have given them to another worker, which fences this one at the target anyway; stopping
+     * first keeps a partitioned worker from even trying. The next answered heartbeat's orders start
+     * again whatever is still this worker's.
+     */
+    synchronized void expireLeases() {
+        long until = leaseUntil;
+        if (running.isEmpty() || until == 0 || System.nanoTime() - until < 0) {
+            return;
+        }
+        log.warn("No heartbeat answered for a whole lease: stopping {} assignment(s) until the control plane answers again",
+                running.size());
+        for (Running r : List.copyOf(running.values())) {
+            running.remove(r.spec.id());
+            lifecycle.execute(() -> stop(r, "lease expired (control plane unreachable)"));
+        }
+        fingerprint = "";
+    }
+
+    private static FleetProtocol.Divergence divergence(SyncStatus status) {
+        SyncStats.Divergence d = status == null ? null : status.lastDivergence();
+        return d == null ? null : new FleetProtocol.Divergence(d.replid(), d.fromOffset(), d.toOffset(), d.at());
     }
 
     void longPollOnce() {
@@ -288,6 +323,9 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             log.info("New orders by {}: {}", via, orders.fingerprint());
         }
         fingerprint = orders.fingerprint();
+        if (leaseUntil == 0) {
+            leaseUntil = System.nanoTime() + Duration.ofMillis(orders.leaseMs()).toNanos();
+        }
         Map<String, FleetProtocol.AssignmentSpec> wanted = new java.util.HashMap<>();
         orders.assignments().forEach(a -> wanted.put(a.id(), a));
         for (Running r : List.copyOf(running.values())) {

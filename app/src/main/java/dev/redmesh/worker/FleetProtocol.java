@@ -25,9 +25,17 @@ public final class FleetProtocol {
     /**
      * @param phase   {@code STARTING}, a sync phase ({@code FULL_SYNC}, {@code STREAMING}, …), or {@code FAILED}
      * @param lagMs   how long ago the source was at the oldest offset not yet applied; -1 unknown
+     * @param divergence the latest divergence this assignment's sync met, or null (docs/sync.md)
      */
     public record AssignmentReport(String id, long epoch, String phase, long appliedOffset, long lagBytes, long lagMs,
-                                   double opsPerSec, String error) {
+                                   double opsPerSec, String error, Divergence divergence) {
+    }
+
+    /**
+     * Writes the target applied from a source history that the source's new master never had: offsets
+     * {@code fromOffset..toOffset} of replication id {@code replid} (a replica promoted while behind).
+     */
+    public record Divergence(String replid, long fromOffset, long toOffset, java.time.Instant at) {
     }
 
     /** The control plane's answer: what the worker must run now, and for how long a lease lasts. */

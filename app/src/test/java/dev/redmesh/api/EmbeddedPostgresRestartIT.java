@@ -59,6 +59,7 @@ class EmbeddedPostgresRestartIT {
                 "--redmesh.postgres.data-dir=" + dataDir,
                 "--redmesh.security.bootstrap-token-file=" + dir.resolve("admin-token"),
                 "--redmesh.security.secret-key-file=" + dir.resolve("secret.key"),
+                "--redmesh.proxy.xds-port=0",
                 "--spring.jmx.enabled=false");
     }
 

@@ -46,7 +46,7 @@ class TopologyPollBench {
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(RedmeshApplication.class).run(
                 "--server.port=0", "--redmesh.postgres.data-dir=" + data, "--logging.level.root=WARN",
                 "--spring.jmx.enabled=false", "--redmesh.security.admin-token=" + dev.redmesh.testing.TestSecurity.ADMIN_TOKEN,
-                "--redmesh.security.secret-key=" + dev.redmesh.testing.TestSecurity.SECRET_KEY)) {
+                "--redmesh.security.secret-key=" + dev.redmesh.testing.TestSecurity.SECRET_KEY, "--redmesh.proxy.xds-port=0")) {
             Api api = new Api(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
             api.put("/api/v1/regions/bench", "{}");
             // the idle app's own CPU (GC, timers, the poll tick with nothing to poll), to separate fixed from per-node cost

@@ -67,6 +67,13 @@ class FleetIT {
             assertThat(api.get("/api/v1/clusters/c-" + region).json().path("status").path("ready").asBoolean())
                     .as("cluster of %s ready", region).isTrue();
         }
+        for (String region : regions) {
+            // the workers replicate from each master, but announce no listening port: not nodes
+            JsonNode shards = api.get("/api/v1/clusters/c-" + region).json().path("shards");
+            assertThat(shards.get(0).path("nodes").size()).as("%s's nodes: its master only", region).isEqualTo(1);
+            assertThat(shards.get(0).path("nodes").get(0).path("healthy").asBoolean()).isTrue();
+        }
+        assertThat(api.get("/api/v1/overview").json().path("totals").path("clustersUnhealthy").asInt()).isZero();
         Map<String, Set<String>> held = fleet.holdings();
         assertThat(held.keySet()).as("assignments spread over the workers, least-loaded first")
                 .contains("w1", "w2");

@@ -102,7 +102,7 @@ class LeaderElectionIT {
                 "--redmesh.roles=control-plane", "--redmesh.worker.fleet.enabled=false", "--server.port=0",
                 "--spring.datasource.url=" + SharedPostgres.jdbcUrl(), "--spring.datasource.username=postgres",
                 "--spring.datasource.password=", "--redmesh.security.admin-token=" + dev.redmesh.testing.TestSecurity.ADMIN_TOKEN,
-                "--redmesh.security.secret-key=" + dev.redmesh.testing.TestSecurity.SECRET_KEY)
+                "--redmesh.security.secret-key=" + dev.redmesh.testing.TestSecurity.SECRET_KEY, "--redmesh.proxy.xds-port=0")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         String otherId = other.pid() + "@";
         Eventually.await("the second control plane is up", Duration.ofSeconds(90),

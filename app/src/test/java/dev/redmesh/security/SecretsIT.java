@@ -64,7 +64,7 @@ class SecretsIT {
         List<String> reads = List.of("/api/v1/regions", "/api/v1/regions/r1", "/api/v1/clusters", "/api/v1/clusters/c1",
                 "/api/v1/clusters/c3", "/api/v1/meshes", "/api/v1/meshes/m", "/api/v1/links", "/api/v1/links/c1.c2",
                 "/api/v1/links/c1.c2/lag?window=15m", "/api/v1/events?limit=1000", "/api/v1/fleet/workers",
-                "/api/v1/fleet/leader", "/api/v1/worker/links", "/api/v1/tokens", "/api/v1/audit?limit=1000",
+                "/api/v1/fleet/leader", "/api/v1/fleet/proxies", "/api/v1/overview", "/api/v1/worker/links", "/api/v1/tokens", "/api/v1/audit?limit=1000",
                 "/api/v1/session", "/actuator/health", "/actuator/prometheus", "/actuator/info", "/v3/api-docs");
         for (String path : reads) {
             Api.Response response = api.get(path);

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ActiveActiveIT {
 
-    private static final String[] COMMANDS = {"incrby", "lpush", "hincrby", "append", "sadd", "zincrby", "xadd"};
+    private static final String[] COMMANDS = MeshWorkload.COMMANDS;
 
     private final Mesh mesh = new Mesh();
 

@@ -21,7 +21,7 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {TestSecurity.ADMIN_TOKEN_PROPERTY, TestSecurity.SECRET_KEY_PROPERTY})
+        properties = {TestSecurity.ADMIN_TOKEN_PROPERTY, TestSecurity.SECRET_KEY_PROPERTY, "redmesh.proxy.xds-port=0"})
 @ContextConfiguration(initializers = {SharedPostgres.Initializer.class, TestCertificates.Initializer.class})
 @ExtendWith(CleanDatabase.class)
 @Import(AppIT.ApiConfiguration.class)

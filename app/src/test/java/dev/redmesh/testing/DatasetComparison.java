@@ -29,8 +29,17 @@ public final class DatasetComparison {
 
     public static List<String> differences(List<RedisCommands<String, String>> source,
                                            List<RedisCommands<String, String>> target) {
+        return differences(source, target, key -> true);
+    }
+
+    /** The differences among the keys {@code compared} accepts. */
+    public static List<String> differences(List<RedisCommands<String, String>> source,
+                                           List<RedisCommands<String, String>> target,
+                                           java.util.function.Predicate<String> compared) {
         Map<String, Entry> left = snapshot(source);
         Map<String, Entry> right = snapshot(target);
+        left.keySet().removeIf(compared.negate());
+        right.keySet().removeIf(compared.negate());
         List<String> differences = new ArrayList<>();
         for (Map.Entry<String, Entry> entry : left.entrySet()) {
             Entry other = right.get(entry.getKey());

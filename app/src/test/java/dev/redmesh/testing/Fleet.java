@@ -88,17 +88,22 @@ public final class Fleet implements AutoCloseable {
      * ({@code null} worker: this process), or null while it runs no such thing.
      */
     public JsonNode workerLinks(String workerId, String assignment, long epoch) {
-        Api at = api;
-        if (workerId != null) {
-            String address = worker(workerId).path("address").asString();
-            at = new Api(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))).withToken(workerToken());
-        }
-        for (JsonNode status : at.get("/api/v1/worker/links").json()) {
+        for (JsonNode status : workerStatus(workerId)) {
             if (status.path("link").asString().equals(assignment) && status.path("epoch").asLong() == epoch) {
                 return status;
             }
         }
         return null;
+    }
+
+    /** What a worker says it runs ({@code GET /api/v1/worker/links}, asked directly); {@code null}: this process. */
+    public JsonNode workerStatus(String workerId) {
+        Api at = api;
+        if (workerId != null) {
+            String address = worker(workerId).path("address").asString();
+            at = new Api(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))).withToken(workerToken());
+        }
+        return at.get("/api/v1/worker/links").json();
     }
 
     /** Assignment id ({@code link/shard}) → its row in the link API. */

@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class MeshWorkload implements AutoCloseable {
 
     public static final int COMMANDS_PER_ROUND = 7;
+    /** The commands of a round, as {@code INFO commandstats} names them, in {@link #acked(int)}'s order. */
+    public static final String[] COMMANDS = {"incrby", "lpush", "hincrby", "append", "sadd", "zincrby", "xadd"};
     private static final int SPREAD = 8;
 
     private final String prefix;

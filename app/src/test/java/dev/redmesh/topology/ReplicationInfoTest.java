@@ -29,6 +29,18 @@ class ReplicationInfoTest {
     }
 
     @Test
+    void aReplicationClientThatAnnouncesNoListeningPortIsNotANode() {
+        ReplicationInfo info = ReplicationInfo.parse("""
+                role:master
+                slave0:ip=127.0.0.1,port=7001,state=online,offset=10,lag=0
+                slave1:ip=127.0.0.1,port=0,state=online,offset=10,lag=0
+                master_repl_offset:10
+                """);
+        assertThat(info.replicas()).as("a sync worker (REPLCONF listening-port 0) is left out")
+                .containsExactly(new HostAndPort("127.0.0.1", 7001));
+    }
+
+    @Test
     void readsAReplicaWithItsOwnOffsetAndHistory() {
         ReplicationInfo info = ReplicationInfo.parse("""
                 role:slave

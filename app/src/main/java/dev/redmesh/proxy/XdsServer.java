@@ -1,0 +1,125 @@
+package dev.redmesh.proxy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.redmesh.security.Caller;
+import dev.redmesh.security.Role;
+import dev.redmesh.security.TokenService;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The ADS gRPC server Envoy proxies stream their configuration from (java-control-plane's
+ * {@link V3DiscoveryServer} over a snapshot cache). Proxies are grouped by region — node metadata
+ * {@code region}, else the node's {@code cluster} — and every region's snapshot is replaced when its
+ * configuration's version changes. Streams must present a PROXY (or ADMIN) token as
+ * {@code authorization: Bearer …} metadata.
+ */
+@Component
+class XdsServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(XdsServer.class);
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final XdsConfigs configs;
+    private final ProxyRegistry registry;
+    private final TokenService tokens;
+    private final ProxyProperties properties;
+    private final SimpleCache<String> cache = new SimpleCache<>(XdsServer::regionOf);
+    private volatile Server server;
+
+    XdsServer(XdsConfigs configs, ProxyRegistry registry, TokenService tokens, ProxyProperties properties) {
+        this.configs = configs;
+        this.registry = registry;
+        this.tokens = tokens;
+        this.properties = properties;
+    }
+
+    static String regionOf(Node node) {
+        var region = node.getMetadata().getFieldsMap().get("region");
+        return region != null && !region.getStringValue().isEmpty() ? region.getStringValue() : node.getCluster();
+    }
+
+    /** The port proxies connect to, or -1 while not serving. */
+    int port() {
+        Server s = server;
+        return s == null ? -1 : s.getPort();
+    }
+
+    @Override
+    public void start() {
+        if (properties.xdsPort() < 0) {
+            log.info("xDS server disabled (redmesh.proxy.xds-port=-1); proxies can still use rendered static bootstraps");
+            return;
+        }
+        configs.onChange(config -> cache.setSnapshot(config.region(), Snapshot.create(config.clusters(), List.of(),
+                config.listeners(), List.of(), List.of(), config.version())));
+        V3DiscoveryServer discovery = new V3DiscoveryServer(registry, cache);
+        try {
+            server = NettyServerBuilder.forPort(properties.xdsPort())
+                    .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(), new ProxyTokens()))
+                    .build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the xDS server could not listen on port " + properties.xdsPort(), e);
+        }
+        log.info("xDS (ADS) server for Envoy proxies on port {}", server.getPort());
+    }
+
+    @Override
+    public void stop() {
+        Server s = server;
+        server = null;
+        if (s != null) {
+            s.shutdownNow();
+            try {
+                s.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** Streams without a PROXY or ADMIN token end before any configuration is sent. */
+    private final class ProxyTokens implements ServerInterceptor {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            String authorization = headers.get(AUTHORIZATION);
+            var caller = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? tokens.authenticate(authorization.substring(7).strip()) : java.util.Optional.<Caller>empty();
+            if (caller.isEmpty()) {
+                call.close(Status.UNAUTHENTICATED.withDescription("a PROXY token is needed: authorization: Bearer <token>"),
+                        new Metadata());
+                return new ServerCall.Listener<>() { };
+            }
+            if (caller.get().role() != Role.PROXY && caller.get().role() != Role.ADMIN) {
+                call.close(Status.PERMISSION_DENIED.withDescription("the token's role is " + caller.get().role()
+                        + "; configuration streams need PROXY"), new Metadata());
+                return new ServerCall.Listener<>() { };
+            }
+            return next.startCall(call, headers);
+        }
+    }
+}

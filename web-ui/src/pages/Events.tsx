@@ -1,0 +1,41 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { Empty, ErrorBox, Loading } from '../components/States';
+import { usePoll } from '../hooks';
+
+const TYPES = ['', 'ROLE_CHANGE', 'SPLIT_BRAIN', 'LINK_STATE', 'LINK_CREATED', 'LINK_DELETED', 'DIVERGENCE', 'ASSIGNMENT', 'LEADER'];
+
+export function Events() {
+  const [type, setType] = useState('');
+  const [subject, setSubject] = useState('');
+  const query = `?limit=200${type ? `&type=${type}` : ''}${subject.trim() ? `&subject=${encodeURIComponent(subject.trim())}` : ''}`;
+  const { data, error, loading, refresh } = usePoll(() => api.events(query), 3000, [query]);
+  return (
+    <>
+      <h1>Events</h1>
+      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="filters">
+        <label>Type
+          <select value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value)}>
+            {TYPES.map((t) => <option value={t}>{t === '' ? 'all' : t}</option>)}
+          </select>
+        </label>
+        <label>Subject (link, cluster or shard)
+          <input type="search" value={subject} placeholder="e.g. orders-eu.orders-us"
+                 onInput={(e) => setSubject((e.target as HTMLInputElement).value)} />
+        </label>
+      </form>
+      {error && <ErrorBox error={error} retry={refresh} />}
+      {loading && !data ? <Loading what="events" /> : !data ? null : data.length === 0 ? <Empty>No events match.</Empty> : (
+        <ol class="timeline" aria-label="events, newest first">
+          {data.map((e) => (
+            <li data-type={e.type}>
+              <time dateTime={e.occurredAt}>{new Date(e.occurredAt).toLocaleString()}</time>
+              <span class={`badge type-${e.type.toLowerCase()}`}>{e.type}</span>
+              <span class="subject">{e.subject}</span> {e.message}
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}
