@@ -36,7 +36,12 @@ public class RedmeshApplication {
     public static ConfigurableApplicationContext start(String... args) {
         Set<String> roles = RedmeshApplicationRoles.of(args, System.getenv("REDMESH_ROLES"), System.getProperty("redmesh.roles"));
         if (roles.contains("control-plane")) {
-            return SpringApplication.run(RedmeshApplication.class, args);
+            SpringApplication app = new SpringApplication(RedmeshApplication.class);
+            if (!roles.contains("worker")) {
+                // a control plane alone carries no writes: its fleet agent stays out of the fleet
+                app.setDefaultProperties(java.util.Map.of("redmesh.worker.fleet.enabled", "false"));
+            }
+            return app.run(args);
         }
         SpringApplication worker = new SpringApplication(WorkerApplication.class);
         worker.setAdditionalProfiles("worker"); // application-worker.yml: what differs without a database

@@ -122,8 +122,19 @@ class FleetCoordinator implements SmartLifecycle {
         if (!leader) {
             leader = true;
             log.info("Leading the fleet ({})", self);
-            transactions.executeWithoutResult(tx -> events.record(EventType.LEADER, "fleet",
-                    "control plane " + self + " leads the fleet", Map.of("controlPlane", self)));
+            // a new leader cannot know which leases its predecessor (or its own past, before a
+            // Postgres restart) saw renewed: every holder gets one lease from now to heartbeat before
+            // anything moves, so that a control-plane outage does not turn into a handover of every
+            // assignment. A worker that really died is replaced one lease later than otherwise.
+            Instant until = clock.instant().plus(properties.lease());
+            int honoured = transactions.execute(tx -> {
+                events.record(EventType.LEADER, "fleet", "control plane " + self + " leads the fleet",
+                        Map.of("controlPlane", self));
+                return store.extendLapsedLeases(until);
+            });
+            if (honoured > 0) {
+                log.info("{} lapsed lease(s) extended to {}: their holders may heartbeat before anything moves", honoured, until);
+            }
         }
         Instant now = clock.instant();
         // assignments commit on their own and workers hear of them before link states are brought up
@@ -319,6 +330,11 @@ class FleetCoordinator implements SmartLifecycle {
         boolean leaseHolds = current != null && current.leaseExpiresAt() != null && current.leaseExpiresAt().isAfter(now);
         Optional<FleetStore.WorkerRow> holder = live.stream().filter(w -> w.id().equals(currentId)).findFirst();
         if (leaseHolds && holder.isPresent() && holder.get().kind() == FleetProtocol.Kind.POOLED) {
+            return currentId;
+        }
+        if (leaseHolds && holder.isEmpty() && currentId != null) {
+            // not heartbeating, yet its lease holds: one a new leader extended (tick()); the holder has
+            // until then to come back before anything moves
             return currentId;
         }
         return live.stream().filter(w -> w.kind() == FleetProtocol.Kind.POOLED)

@@ -105,6 +105,12 @@ class FleetStore {
         return holding;
     }
 
+    /** Every held assignment whose lease ran out gets one until {@code until}; returns how many. */
+    int extendLapsedLeases(Instant until) {
+        return jdbc.update("update assignment set lease_expires_at = ? where worker_id is not null "
+                + "and (lease_expires_at is null or lease_expires_at < ?)", ts(until), ts(until));
+    }
+
     private static final String WORKERS = "select * from worker order by id";
     private static final String ASSIGNMENTS = "select * from assignment order by id";
     private static final String PSYNC_LINKS = "select id, source_cluster, target_cluster, state from replication_link "

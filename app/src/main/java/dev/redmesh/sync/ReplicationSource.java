@@ -136,11 +136,18 @@ final class ReplicationSource implements AutoCloseable {
         replicator.setRdbVisitor(new DumpRdbVisitor(replicator, targetRdbVersion));
         functions = new DefaultDumpValueParser(replicator);
         replicator.addEventListener((r, event) -> onEvent(event));
-        replicator.addExceptionListener((r, error, event) -> log.warn("Source {} event failed: {}", endpoint, error.toString()));
+        replicator.addExceptionListener((r, error, event) -> {
+            if (!closed) { // once closed, what the replicator still had buffered is dropped on purpose
+                log.warn("Source {} event failed: {}", endpoint, error.toString());
+            }
+        });
         return replicator;
     }
 
     private void onEvent(Event event) {
+        if (closed) {
+            return; // nobody reads the queue any more
+        }
         try {
             if (event instanceof PreRdbSyncEvent) {
                 rdbKeys.set(0);

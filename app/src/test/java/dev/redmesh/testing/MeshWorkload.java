@@ -117,8 +117,12 @@ public final class MeshWorkload implements AutoCloseable {
         thread.join(10_000);
     }
 
-    /** Asserts that {@code region} holds exactly {@code rounds()} of every write of this workload. */
-    public void assertExactIn(String region, RedisClusterCommands<String, String> redis) {
+    /**
+     * How many writes of each command of this workload {@code redis} holds, read from the data
+     * itself: counter sums (INCRBY), list lengths (LPUSH), hash sums (HINCRBY), string lengths
+     * (APPEND), set size (SADD), score sums (ZINCRBY), stream length (XADD).
+     */
+    public long[] heldIn(RedisClusterCommands<String, String> redis) {
         long counters = 0;
         long lists = 0;
         long strings = 0;
@@ -130,14 +134,16 @@ public final class MeshWorkload implements AutoCloseable {
         }
         long hash = redis.hvals(prefix + "hash").stream().mapToLong(Long::parseLong).sum();
         double zset = redis.zrangeWithScores(prefix + "zset", 0, -1).stream().mapToDouble(v -> v.getScore()).sum();
+        return new long[] {counters, lists, hash, strings, redis.scard(prefix + "set"), (long) zset, redis.xlen(prefix + "stream")};
+    }
+
+    /** Asserts that {@code region} holds exactly {@code rounds()} of every write of this workload. */
+    public void assertExactIn(String region, RedisClusterCommands<String, String> redis) {
+        long[] held = heldIn(redis);
         String what = region + " holds every acknowledged write of " + prefix + " exactly once";
-        assertThat(counters).as(what + " (INCRBY)").isEqualTo(acked[0].get());
-        assertThat(lists).as(what + " (LPUSH)").isEqualTo(acked[1].get());
-        assertThat(hash).as(what + " (HINCRBY)").isEqualTo(acked[2].get());
-        assertThat(strings).as(what + " (APPEND)").isEqualTo(acked[3].get());
-        assertThat(redis.scard(prefix + "set")).as(what + " (SADD)").isEqualTo(acked[4].get());
-        assertThat((long) zset).as(what + " (ZINCRBY)").isEqualTo(acked[5].get());
-        assertThat(redis.xlen(prefix + "stream")).as(what + " (XADD)").isEqualTo(acked[6].get());
+        for (int c = 0; c < COMMANDS_PER_ROUND; c++) {
+            assertThat(held[c]).as(what + " (" + COMMANDS[c].toUpperCase(java.util.Locale.ROOT) + ")").isEqualTo(acked[c].get());
+        }
     }
 
     private static void sleep(long millis) {
