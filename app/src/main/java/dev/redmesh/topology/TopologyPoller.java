@@ -109,6 +109,9 @@ class TopologyPoller implements SmartLifecycle {
                     forgetConnections(existing);
                     transactions.executeWithoutResult(tx -> store.clear(name));
                 }
+                // the cluster's event counters exist from its first poll, at 0: alerts on their increase() see the first one
+                meters.counter("redmesh.topology.role.changes", "cluster", name, "region", target.region());
+                meters.counter("redmesh.topology.split.brains", "cluster", name, "region", target.region());
                 return new ClusterWatch(target, store.shards(name), store.nodes(name), properties.splitBrainPolls());
             });
             poll(watch);
