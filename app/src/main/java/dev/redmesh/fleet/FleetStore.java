@@ -200,7 +200,7 @@ class FleetStore {
         return byLink(assignments());
     }
 
-    private static Map<String, List<AssignmentRow>> byLink(List<AssignmentRow> assignments) {
+    static Map<String, List<AssignmentRow>> byLink(List<AssignmentRow> assignments) {
         Map<String, List<AssignmentRow>> byLink = new LinkedHashMap<>();
         assignments.forEach(a -> byLink.computeIfAbsent(a.linkId(), l -> new ArrayList<>()).add(a));
         return byLink;

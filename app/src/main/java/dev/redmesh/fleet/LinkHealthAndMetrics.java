@@ -70,7 +70,7 @@ class LinkHealthAndMetrics implements HealthIndicator {
         assignmentsTotal = assignments.size();
         assignmentsUnheld = assignments.stream()
                 .filter(a -> a.workerId() == null || a.leaseExpiresAt() == null || !a.leaseExpiresAt().isAfter(now)).count();
-        Map<String, List<FleetStore.AssignmentRow>> byLink = store.assignmentsByLink();
+        Map<String, List<FleetStore.AssignmentRow>> byLink = FleetStore.byLink(assignments);
         for (FleetStore.LinkRow link : store.psyncLinks()) {
             LinkFigures f = figures.computeIfAbsent(link.id(), id -> register(id, new LinkFigures()));
             List<FleetStore.AssignmentRow> shards = byLink.getOrDefault(link.id(), List.of());
