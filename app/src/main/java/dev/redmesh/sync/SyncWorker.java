@@ -112,11 +112,10 @@ public final class SyncWorker implements AutoCloseable {
         RedisFuture<List<Object>> commandTable = sourceConnection.async().command();
         RedisFuture<String> replication = sourceConnection.async().info("replication");
         writer = new TargetWriter(spec.target(), spec.options().targetTimeout(), spec.options().apply(), spec.options().tls());
-        writer.fence(spec.link(), spec.epoch());
+        TargetWriter.Fenced standing = writer.fence(spec.link(), spec.epoch());
         long fenced = System.nanoTime();
         catalog = CommandCatalog.fromCommandReply(await(commandTable));
-        Checkpoint resume = plan(ReplicationInfo.parse(await(replication)), writer.resumePoint(spec.link()),
-                writer.checkpoints(spec.link()));
+        Checkpoint resume = plan(ReplicationInfo.parse(await(replication)), standing.resume(), standing.checkpoints());
         long planned = System.nanoTime();
         source = new ReplicationSource(spec.source(), spec.options().tls(), catalog.names(), writer.rdbVersion(), queue, stats,
                 resume == null ? null : resume.replid(), resume == null ? -1 : resume.offset(),

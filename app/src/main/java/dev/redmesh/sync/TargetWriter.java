@@ -37,6 +37,8 @@ import dev.redmesh.localredis.RedisVersion;
  */
 final class TargetWriter implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TargetWriter.class);
+
     /**
      * A write sent is never sent again because its reply is slow: a stopped target (SIGSTOP, a long
      * fork) answers later, in order, and resending would apply non-idempotent commands twice.
@@ -52,6 +54,8 @@ final class TargetWriter implements AutoCloseable {
     private final Map<Integer, StatefulRedisConnection<byte[], byte[]>> databases = new HashMap<>();
     private final int rdbVersion;
     private final SyncOptions.Apply apply;
+    /** Redis 7+ runs scripts that declare {@code allow-cross-slot-keys}: one fence call per master. */
+    private final boolean crossSlotScripts;
 
     TargetWriter(RedisEndpoint endpoint, Duration timeout) {
         this(endpoint, timeout, SyncOptions.Apply.UNITS, TlsTrust.DEFAULT);
@@ -74,10 +78,14 @@ final class TargetWriter implements AutoCloseable {
             this.clusterClient.setOptions(options.build());
             this.cluster = clusterClient.connect(ByteArrayCodec.INSTANCE);
             this.cluster.setTimeout(timeout);
-            this.rdbVersion = rdbVersionOf(RedisVersion.fromInfo(cluster.sync().info("server")));
+            RedisVersion version = RedisVersion.fromInfo(cluster.sync().info("server"));
+            this.rdbVersion = rdbVersionOf(version);
+            this.crossSlotScripts = version.isAtLeast(7, 0);
+            openEveryMaster();
         } else {
             this.clusterClient = null;
             this.cluster = null;
+            this.crossSlotScripts = false;
             this.client = RedisClient.create(SyncClients.resources(), uri(endpoint.seeds().get(0)));
             this.client.setOptions(trust.apply(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
                     .timeoutOptions(NO_COMMAND_TIMEOUT)).build());
@@ -91,6 +99,27 @@ final class TargetWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 this.databaseCount = 16; // CONFIG may be renamed or refused (managed Redis): Redis' default
             }
+        }
+    }
+
+    /**
+     * Opens the connection slot routing uses to every master, with auto-flush still on. Commands a
+     * batch dispatches (auto-flush off) for a node whose connection is still opening are written once
+     * it is open, after the batch's flush, and then wait for a flush that only a timeout brings: the
+     * first fence of a new holder (16,385 keys) waited two target timeouts that way.
+     */
+    private void openEveryMaster() {
+        List<CompletableFuture<Long>> replies = new ArrayList<>();
+        cluster.getPartitions().forEach(node -> {
+            if (node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)
+                    && !node.getSlots().isEmpty()) {
+                replies.add(cluster.async().exists(SlotTags.checkpointKey(node.getSlots().get(0), "")).toCompletableFuture());
+            }
+        });
+        try {
+            await(replies);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the masters of " + endpoint + " did not answer within " + timeout, e);
         }
     }
 
@@ -276,45 +305,122 @@ final class TargetWriter implements AutoCloseable {
         }
     }
 
+    /** Where the link stands on the target once fenced: its resume point (null if none) and every checkpoint. */
+    record Fenced(Checkpoint resume, List<Checkpoint> checkpoints) {
+    }
+
     /**
      * Raises the link's epoch in every checkpoint key (every slot, or every database of a standalone
-     * target) and in its resume key, so that a former holder can no longer apply anything (I3).
+     * target) and in its resume key, so that a former holder can no longer apply anything (I3), and
+     * answers what those keys hold afterwards: the fence and the read are one pass over the keys
+     * (16,385 of them on a Redis Cluster target), on the path of every takeover.
      *
      * @throws FencedException if the target already holds a newer epoch
      */
-    void fence(String link, long epoch) {
+    Fenced fence(String link, long epoch) {
         byte[] epochBytes = UnitScripts.ascii(Long.toString(epoch));
+        if (cluster != null && crossSlotScripts) {
+            Fenced fenced = fenceEachMaster(link, epochBytes);
+            if (fenced != null) {
+                return fenced;
+            }
+        }
         List<byte[]> argv = List.of(epochBytes);
+        List<byte[]> keys = new ArrayList<>();
+        List<io.lettuce.core.output.ByteArrayOutput<byte[], byte[]>> outputs = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
-        forEveryCheckpoint(link, (connection, key) -> connection.dispatch(io.lettuce.core.protocol.CommandType.EVAL,
-                new DiscardingOutput(), eval(UnitScripts.FENCE, key, argv)), refusals);
+        forEveryCheckpoint(link, (connection, key) -> {
+            io.lettuce.core.output.ByteArrayOutput<byte[], byte[]> output = new io.lettuce.core.output.ByteArrayOutput<>(ByteArrayCodec.INSTANCE);
+            keys.add(key);
+            outputs.add(output);
+            return connection.dispatch(io.lettuce.core.protocol.CommandType.EVAL, output, eval(UnitScripts.FENCE, key, argv));
+        }, refusals);
+        refuseIfFenced(link, refusals);
+        List<byte[]> values = new ArrayList<>(outputs.size());
+        outputs.forEach(output -> values.add(output.get()));
+        return standing(link, keys, values);
+    }
+
+    /**
+     * The fence on a Redis 7+ cluster: one {@link UnitScripts#FENCE_MANY} per master and chunk of its
+     * slots instead of one script per slot, on that master's own connection. Null if the view of the
+     * cluster is not complete or a master refuses a key as not its own (a slot moving): the caller
+     * then fences slot by slot, routed, which follows redirections. Raising an epoch twice is harmless.
+     */
+    private Fenced fenceEachMaster(String link, byte[] epochBytes) {
+        List<byte[]> keys = new ArrayList<>();
+        List<CompletableFuture<List<byte[]>>> replies = new ArrayList<>();
+        int covered = 0;
+        for (io.lettuce.core.cluster.models.partitions.RedisClusterNode node : cluster.getPartitions()) {
+            if (!node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM) || node.getSlots().isEmpty()) {
+                continue;
+            }
+            List<byte[]> nodeKeys = new ArrayList<>();
+            for (int slot : node.getSlots()) {
+                nodeKeys.add(SlotTags.checkpointKey(slot, link));
+            }
+            covered += nodeKeys.size();
+            if (node.hasSlot(0)) {
+                nodeKeys.add(SlotTags.resumeKey(link));
+            }
+            StatefulRedisConnection<byte[], byte[]> connection = cluster.getConnection(node.getNodeId());
+            for (int from = 0; from < nodeKeys.size(); from += FENCE_CHUNK) {
+                List<byte[]> chunk = nodeKeys.subList(from, Math.min(nodeKeys.size(), from + FENCE_CHUNK));
+                CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
+                args.add(UnitScripts.FENCE_MANY).add(0).add(epochBytes);
+                chunk.forEach(args::add);
+                keys.addAll(chunk);
+                replies.add(connection.async().dispatch(io.lettuce.core.protocol.CommandType.EVAL,
+                        new io.lettuce.core.output.ValueListOutput<>(ByteArrayCodec.INSTANCE), args).toCompletableFuture());
+            }
+        }
+        if (covered != io.lettuce.core.cluster.SlotHash.SLOT_COUNT) {
+            return null;
+        }
+        awaitCheckpoints(link, replies);
+        List<String> refusals = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (CompletableFuture<List<byte[]>> reply : replies) {
+            try {
+                values.addAll(reply.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                String message = String.valueOf(e.getCause().getMessage());
+                if (!UnitScripts.isFenced(message)) {
+                    log.info("Link {}: fencing {} master by master failed ({}); slot by slot instead", link, endpoint, message);
+                    return null;
+                }
+                refusals.add(message);
+            }
+        }
+        refuseIfFenced(link, refusals);
+        return standing(link, keys, values);
+    }
+
+    /** Keys per {@link UnitScripts#FENCE_MANY} call: a few milliseconds of the master's time each. */
+    private static final int FENCE_CHUNK = 2048;
+
+    private void refuseIfFenced(String link, List<String> refusals) {
         if (!refusals.isEmpty()) {
             throw new FencedException("link " + link + " on " + endpoint + ": " + refusals.get(0));
         }
     }
 
-    /** Every checkpoint of the link, one per slot (per database of a standalone target); absent ones omitted. */
-    List<Checkpoint> checkpoints(String link) {
-        List<io.lettuce.core.RedisFuture<byte[]>> values = new ArrayList<>();
-        forEveryCheckpoint(link, (connection, key) -> {
-            io.lettuce.core.RedisFuture<byte[]> value = connection.get(key);
-            values.add(value);
-            return value;
-        }, new ArrayList<>());
+    /** The link's standing from the fenced keys' values (the resume key's among them). */
+    private static Fenced standing(String link, List<byte[]> keys, List<byte[]> values) {
+        byte[] resumeKey = SlotTags.resumeKey(link);
+        Checkpoint resume = null;
         List<Checkpoint> checkpoints = new ArrayList<>();
-        for (io.lettuce.core.RedisFuture<byte[]> value : values) {
-            Checkpoint checkpoint = Checkpoint.parse(value.toCompletableFuture().join());
-            if (checkpoint != null && checkpoint.offset() >= 0) {
-                checkpoints.add(checkpoint);
+        for (int i = 0; i < keys.size(); i++) {
+            Checkpoint checkpoint = Checkpoint.parse(values.get(i));
+            if (checkpoint == null || checkpoint.offset() < 0) {
+                continue;
+            }
+            checkpoints.add(checkpoint);
+            if (java.util.Arrays.equals(keys.get(i), resumeKey)) {
+                resume = checkpoint;
             }
         }
-        return checkpoints;
-    }
-
-    /** The link's resume point, or null if no full sync of it ever completed on this target. */
-    Checkpoint resumePoint(String link) {
-        Checkpoint checkpoint = Checkpoint.parse(atResumeKey(commands -> commands.get(SlotTags.resumeKey(link))).join());
-        return checkpoint == null || checkpoint.offset() < 0 ? null : checkpoint;
+        return new Fenced(resume, checkpoints);
     }
 
     /**
@@ -401,17 +507,7 @@ final class TargetWriter implements AutoCloseable {
         }
         List<CompletableFuture<?>> answers = new ArrayList<>(replies.size());
         replies.forEach(reply -> answers.add(reply.toCompletableFuture()));
-        for (int attempt = 1; ; attempt++) {
-            try {
-                await(answers); // pushes out what Lettuce queued on its own when slow, like any batch
-                break;
-            } catch (TimeoutException slow) {
-                if (attempt == 3) {
-                    throw new IllegalStateException("checkpoints of " + link + " on " + endpoint + " not answered within "
-                            + timeout.multipliedBy(3), slow);
-                }
-            }
-        }
+        awaitCheckpoints(link, answers);
         for (CompletableFuture<?> answer : answers) {
             try {
                 answer.join();
@@ -421,6 +517,21 @@ final class TargetWriter implements AutoCloseable {
                     throw new IllegalStateException("checkpoints of " + link + " on " + endpoint + ": " + message, e.getCause());
                 }
                 refusals.add(message);
+            }
+        }
+    }
+
+    /** Waits up to three target timeouts for the answers of a pass over the link's checkpoints. */
+    private void awaitCheckpoints(String link, List<? extends CompletableFuture<?>> answers) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                await(answers); // pushes out what Lettuce queued on its own when slow, like any batch
+                return;
+            } catch (TimeoutException slow) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("checkpoints of " + link + " on " + endpoint + " not answered within "
+                            + timeout.multipliedBy(3), slow);
+                }
             }
         }
     }

@@ -102,22 +102,61 @@ final class UnitScripts {
 
     /**
      * KEYS[1] a checkpoint or resume key, ARGV[1] the new holder's epoch: raises the stored epoch so
-     * that a former holder's next unit is refused. Refused itself if a newer epoch is there.
+     * that a former holder's next unit is refused, and returns the key's value afterwards (the new
+     * holder plans its start from it). Refused itself if a newer epoch is there.
      */
     static final byte[] FENCE = ascii("""
             local cur = redis.call('GET', KEYS[1])
             if not cur then
-              redis.call('SET', KEYS[1], ARGV[1] .. '::-1')
-              return 1
+              cur = ARGV[1] .. '::-1'
+              redis.call('SET', KEYS[1], cur)
+              return cur
             end
             local e, rest = string.match(cur, '^(%d+):(.*)$')
             if tonumber(e) > tonumber(ARGV[1]) then
               return redis.error_reply('FENCED checkpoint epoch ' .. e .. ' is newer than ' .. ARGV[1])
             end
             if tonumber(e) < tonumber(ARGV[1]) then
-              redis.call('SET', KEYS[1], ARGV[1] .. ':' .. rest)
+              cur = ARGV[1] .. ':' .. rest
+              redis.call('SET', KEYS[1], cur)
             end
-            return 1
+            return cur
+            """);
+
+    /**
+     * {@link #FENCE} for many keys of one Redis Cluster master in one call (Redis 7+): no KEYS (they
+     * span slots), ARGV[1] the epoch, then the keys, all served by the master it runs on. Checks
+     * every key before raising any, and returns their values afterwards, in order.
+     */
+    static final byte[] FENCE_MANY = ascii("""
+            #!lua flags=allow-cross-slot-keys
+            local epoch = tonumber(ARGV[1])
+            local values = {}
+            for i = 2, #ARGV do
+              local cur = redis.call('GET', ARGV[i])
+              if cur then
+                local e = tonumber(string.match(cur, '^(%d+):'))
+                if e > epoch then
+                  return redis.error_reply('FENCED checkpoint epoch ' .. e .. ' is newer than ' .. ARGV[1])
+                end
+              end
+              values[i - 1] = cur
+            end
+            for i = 2, #ARGV do
+              local cur = values[i - 1]
+              if not cur then
+                cur = ARGV[1] .. '::-1'
+                redis.call('SET', ARGV[i], cur)
+              else
+                local e, rest = string.match(cur, '^(%d+):(.*)$')
+                if tonumber(e) < epoch then
+                  cur = ARGV[1] .. ':' .. rest
+                  redis.call('SET', ARGV[i], cur)
+                end
+              end
+              values[i - 1] = cur
+            end
+            return values
             """);
 
     /** KEYS[1] resume key; ARGV epoch, replid, offset: stores the resume point unless fenced. */

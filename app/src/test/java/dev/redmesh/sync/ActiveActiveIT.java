@@ -136,6 +136,71 @@ class ActiveActiveIT {
         assertThat(dump(dst)).isEqualTo(before);
     }
 
+    /**
+     * The same on a Redis Cluster target, where a new holder fences and reads all 16,384 slot
+     * checkpoints: on Redis 7 with one script per master, on 6.2 slot by slot.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"7", "6.2"})
+    void onARedisClusterTargetEverySlotIsFencedAndTheSuccessorResumes(String version) throws Exception {
+        RedisNode source = mesh.own(RedisNode.start(RedisBinary.forVersion("7")));
+        LocalRedisCluster target = mesh.own(LocalRedisCluster.builder().binary(RedisBinary.forVersion(version))
+                .masters(3).replicasPerMaster(0).start());
+        Mesh.Region region = new Mesh.Region("b", null, target);
+        RedisClusterCommands<String, String> src = mesh.commands(source);
+        RedisClusterCommands<String, String> dst = mesh.commands(region);
+        for (int i = 0; i < 300; i++) {
+            src.incr("counter:" + i);
+        }
+        SyncWorker stale = mesh.worker("a.b", Mesh.endpointOf(source), region.endpoint(), 1);
+        stale.start();
+        Mesh.awaitCaughtUp(List.of(stale), Duration.ofSeconds(30));
+        src.incr("counter:0");
+        Eventually.await("the stale worker applied the write", Duration.ofSeconds(10), () -> "2".equals(dst.get("counter:0")));
+
+        SyncWorker successor = mesh.worker("a.b", Mesh.endpointOf(source), region.endpoint(), 2);
+        successor.start();
+        Mesh.awaitCaughtUp(List.of(successor), Duration.ofSeconds(30));
+        assertThat(successor.stats().fullSyncs()).as("the successor resumes where the target stands").isZero();
+        assertThat(dst.get("counter:0")).as("nothing applied twice").isEqualTo("2");
+        successor.close();
+        Map<String, Long> epochs = checkpointEpochs(target);
+        assertThat(epochs).as("every slot's checkpoint and the resume key carry the new epoch")
+                .isEqualTo(Map.of("2", (long) LocalRedisCluster.SLOT_COUNT + 1));
+        Map<String, String> before = dump(target);
+
+        src.incr("counter:1");
+        src.set("k2", "written after the fence");
+        Eventually.await("the stale worker is refused", Duration.ofSeconds(10),
+                () -> stale.stats().phase() == SyncStats.Phase.FENCED);
+        assertThat(dump(target)).as("the target is unchanged by the stale worker").isEqualTo(before);
+
+        SyncWorker older = mesh.worker("a.b", Mesh.endpointOf(source), region.endpoint(), 1);
+        assertThatThrownBy(older::start).isInstanceOf(FencedException.class);
+        assertThat(dump(target)).isEqualTo(before);
+        assertThat(dst.get("counter:1")).isEqualTo("1");
+    }
+
+    /** How many of the cluster's checkpoint and resume keys hold each epoch. */
+    private Map<String, Long> checkpointEpochs(LocalRedisCluster cluster) {
+        Map<String, Long> epochs = new java.util.TreeMap<>();
+        for (RedisNode master : cluster.masters()) {
+            RedisCommands<String, String> node = mesh.commands(master);
+            for (String key : node.keys(KeyFilter.INTERNAL_PREFIX + "*")) {
+                epochs.merge(node.get(key).split(":")[0], 1L, Long::sum);
+            }
+        }
+        return epochs;
+    }
+
+    private Map<String, String> dump(LocalRedisCluster cluster) {
+        Map<String, String> values = new java.util.TreeMap<>();
+        for (RedisNode master : cluster.masters()) {
+            values.putAll(dump(mesh.commands(master)));
+        }
+        return values;
+    }
+
     /** Every key and value of a standalone node, internal keys included, as a digest-like map. */
     private static Map<String, String> dump(RedisClusterCommands<String, String> redis) {
         Map<String, String> values = new java.util.TreeMap<>();
