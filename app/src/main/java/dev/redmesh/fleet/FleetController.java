@@ -16,6 +16,7 @@ import dev.redmesh.event.EventType;
 import dev.redmesh.web.ApiException;
 import dev.redmesh.web.FieldProblems;
 import dev.redmesh.worker.FleetProtocol;
+import dev.redmesh.worker.OrderSeal;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -72,8 +73,10 @@ class FleetController {
     @PutMapping("/api/v1/fleet/workers/{id}")
     @Operation(summary = "Heartbeat: register or refresh a worker, renew its leases, report progress; "
             + "answers with the assignments it must run")
-    FleetProtocol.Orders heartbeat(@PathVariable String id, @RequestBody FleetProtocol.Heartbeat heartbeat) {
+    FleetProtocol.Orders heartbeat(@PathVariable String id, @RequestBody FleetProtocol.Heartbeat heartbeat,
+                                   jakarta.servlet.http.HttpServletRequest request) {
         validate(id, heartbeat);
+        java.util.function.UnaryOperator<String> seal = sealFor(id, request);
         Instant now = clock.instant();
         return transactions.execute(tx -> {
             for (FleetProtocol.AssignmentReport report : store.heartbeat(id, heartbeat, now, properties.lease())) {
@@ -81,7 +84,7 @@ class FleetController {
                     recordDivergence(report);
                 }
             }
-            return store.orders(id, properties.lease().toMillis());
+            return store.orders(id, properties.lease().toMillis(), seal);
         });
     }
 
@@ -89,8 +92,10 @@ class FleetController {
     @Operation(summary = "Long poll: answers as soon as the worker's assignments differ from `after` "
             + "(a fingerprint from the previous orders), or after `waitMs`")
     FleetProtocol.Orders orders(@PathVariable String id, @RequestParam(defaultValue = "") String after,
-                                @RequestParam(defaultValue = "10000") long waitMs) throws InterruptedException {
+                                @RequestParam(defaultValue = "10000") long waitMs,
+                                jakarta.servlet.http.HttpServletRequest request) throws InterruptedException {
         requireWorkerId(id);
+        java.util.function.UnaryOperator<String> seal = sealFor(id, request);
         if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
             throw ApiException.invalid("waitMs", "must be between 0 and " + MAX_WAIT_MS);
         }
@@ -106,10 +111,26 @@ class FleetController {
                 if (!now.equals(after)) {
                     log.debug("Orders of {} changed after {} ms of long poll", id, System.currentTimeMillis() - start);
                 }
-                return transactions.execute(tx -> store.orders(id, properties.lease().toMillis()));
+                return transactions.execute(tx -> store.orders(id, properties.lease().toMillis(), seal));
             }
             signal.awaitChange(seen, Math.min(POLL_STEP_MS, Math.max(1, deadline - System.currentTimeMillis())));
         }
+    }
+
+    /**
+     * Orders carry Redis passwords sealed for the bearer token that asks ({@link OrderSeal}): only that
+     * token's holder reads them, and no answer of the API holds a password. A worker's token is
+     * presented as a bearer token; a dashboard session has none to seal for.
+     */
+    private static java.util.function.UnaryOperator<String> sealFor(String workerId,
+                                                                    jakarta.servlet.http.HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("orders are sealed for the token that fetches them: present the worker's "
+                    + "token as 'Authorization: Bearer <token>'");
+        }
+        String token = authorization.substring(7).trim();
+        return password -> OrderSeal.seal(token, workerId, password);
     }
 
     /** @param leader the control plane that leads (from Postgres' locks); null while none does */

@@ -210,8 +210,12 @@ class FleetStore {
         return jdbc.query("select * from assignment where link_id = ? order by shard_id", FleetStore::assignment, linkId);
     }
 
-    /** What the worker must run: every assignment it holds, with everything needed to connect. */
-    FleetProtocol.Orders orders(String workerId, long leaseMs) {
+    /**
+     * What the worker must run: every assignment it holds, with everything needed to connect.
+     *
+     * @param seal seals a Redis password for the worker that asks ({@link dev.redmesh.worker.OrderSeal})
+     */
+    FleetProtocol.Orders orders(String workerId, long leaseMs, java.util.function.UnaryOperator<String> seal) {
         Map<String, ClusterRow> clusters = clusters();
         List<FleetProtocol.AssignmentSpec> specs = new ArrayList<>();
         jdbc.query("""
@@ -222,8 +226,8 @@ class FleetStore {
             ClusterRow source = clusters.get(rs.getString("source_cluster"));
             ClusterRow target = clusters.get(rs.getString("target_cluster"));
             String targetNode = rs.getString("target_node");
-            String sourcePassword = secrets.password(source.name(), source.passwordCiphertext());
-            String targetPassword = secrets.password(target.name(), target.passwordCiphertext());
+            String sourcePassword = seal.apply(secrets.password(source.name(), source.passwordCiphertext()));
+            String targetPassword = seal.apply(secrets.password(target.name(), target.passwordCiphertext()));
             specs.add(new FleetProtocol.AssignmentSpec(rs.getString("id"), rs.getString("link_id"), rs.getString("shard_id"),
                     rs.getLong("epoch"),
                     new FleetProtocol.Endpoint(List.of(rs.getString("source_node")), false, source.username(),

@@ -164,8 +164,9 @@ final class EnvoyResources {
         cluster.setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(clusterName(upstream.name()))
                 .addEndpoints(locality));
         if (upstream.password() != null) {
+            // the proxy reads the password from its own environment: no configuration redmesh serves holds it
             RedisProtocolOptions.Builder auth = RedisProtocolOptions.newBuilder()
-                    .setAuthPassword(DataSource.newBuilder().setInlineString(upstream.password()));
+                    .setAuthPassword(DataSource.newBuilder().setEnvironmentVariable(passwordVariable(upstream.name())));
             if (upstream.username() != null) {
                 auth.setAuthUsername(DataSource.newBuilder().setInlineString(upstream.username()));
             }
@@ -208,5 +209,13 @@ final class EnvoyResources {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The environment variable of the proxy host that holds a Redis cluster's password:
+     * {@code REDMESH_REDIS_PASSWORD_} and the cluster's name in capitals, '-' and '.' as '_'.
+     */
+    static String passwordVariable(String cluster) {
+        return "REDMESH_REDIS_PASSWORD_" + cluster.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 }

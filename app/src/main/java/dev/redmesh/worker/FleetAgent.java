@@ -288,12 +288,18 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     }
 
     private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        String token = token();
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
+    /** The WORKER token this agent presents: configured, or the all-in-one process's own. */
+    private String token() {
         String token = properties.token();
         if (token == null) {
             FleetCredentials local = credentials.getIfAvailable();
             token = local == null ? null : local.token();
         }
-        return token == null ? request : request.header("Authorization", "Bearer " + token);
+        return token;
     }
 
     private FleetProtocol.Orders call(HttpRequest request) {
@@ -423,8 +429,10 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         return ConfiguredLinks.options(workerProperties, tls);
     }
 
-    private static RedisEndpoint endpoint(FleetProtocol.Endpoint e) {
-        return new RedisEndpoint(e.seeds(), e.cluster(), e.username(), e.password(), e.tls());
+    /** Where to connect, the password opened with this worker's token (orders carry it sealed). */
+    private RedisEndpoint endpoint(FleetProtocol.Endpoint e) {
+        return new RedisEndpoint(e.seeds(), e.cluster(), e.username(), OrderSeal.open(token(), id, e.sealedPassword()),
+                e.tls());
     }
 
     private static String version() {

@@ -47,7 +47,11 @@ public final class FleetProtocol {
                                  List<String> include, List<String> exclude) {
     }
 
-    public record Endpoint(List<String> seeds, boolean cluster, String username, String password, boolean tls) {
+    /**
+     * @param sealedPassword the Redis password sealed for the worker's token ({@link OrderSeal}), never
+     *                       the password itself; null when the cluster has none
+     */
+    public record Endpoint(List<String> seeds, boolean cluster, String username, String sealedPassword, boolean tls) {
 
         @Override
         public String toString() {

@@ -93,7 +93,9 @@ class EnvoyConfigTest {
                 .getSocketAddress().getAddress()).as("the current master").isEqualTo("10.0.0.2");
         RedisProtocolOptions auth = local.getTypedExtensionProtocolOptionsOrThrow(EnvoyResources.FILTER)
                 .unpack(RedisProtocolOptions.class);
-        assertThat(auth.getAuthPassword().getInlineString()).isEqualTo("s3cret");
+        assertThat(auth.getAuthPassword().getEnvironmentVariable()).as("the proxy host holds the password, not the config")
+                .isEqualTo("REDMESH_REDIS_PASSWORD_ORDERS_EU");
+        assertThat(auth.toString()).doesNotContain("s3cret");
         assertThat(auth.getAuthUsername().getInlineString()).isEqualTo("sync");
         Cluster ap = config.clusters().get(2);
         assertThat(ap.getClusterType().getName()).isEqualTo("envoy.clusters.redis");

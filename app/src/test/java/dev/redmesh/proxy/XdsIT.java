@@ -158,6 +158,7 @@ class XdsIT {
                 + "\"],\"password\":\"pw-in-bootstrap\"}");
         Api.Response rendered = api.get("/api/v1/regions/r1/envoy.yaml");
         assertThat(rendered.status()).isEqualTo(200);
+        assertThat(rendered.body()).doesNotContain("pw-in-bootstrap").contains("REDMESH_REDIS_PASSWORD_C1");
         assertThat(rendered.contentType()).startsWith("application/yaml");
         var bootstrap = ProtoYaml.bootstrap(rendered.body());
         assertThat(bootstrap.getStaticResources().getListeners(0).getAddress().getSocketAddress().getPortValue()).isEqualTo(6390);
@@ -172,7 +173,7 @@ class XdsIT {
                 .getEndpoint().getAddress().getSocketAddress().getPortValue()).isEqualTo(xds.port());
 
         String viewer = api.post("/api/v1/tokens", "{\"name\":\"v\",\"role\":\"VIEWER\"}").json().path("value").asString();
-        assertThat(api.withToken(viewer).get("/api/v1/regions/r1/envoy.yaml").status()).as("it holds Redis passwords")
+        assertThat(api.withToken(viewer).get("/api/v1/regions/r1/envoy.yaml").status()).as("it names Redis users and hosts")
                 .isEqualTo(403);
         assertThat(api.get("/api/v1/regions/nowhere/envoy.yaml").status()).isEqualTo(404);
         assertThat(api.get("/api/v1/regions/r1/envoy.yaml?bootstrap=dynamic").status()).isEqualTo(400);

@@ -1,6 +1,7 @@
 package dev.redmesh.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import dev.redmesh.testing.AppIT;
 import dev.redmesh.testing.Cleanup;
 import dev.redmesh.testing.Eventually;
 import dev.redmesh.testing.Fleet;
+import dev.redmesh.worker.OrderSeal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,8 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Issue 7, must-show 3: a cluster's Redis password works (topology and sync use it) yet appears in
- * no API response but the orders a worker fetches to connect, in none of the logs, and nowhere in
- * the database in readable form — a wrong password included, which makes errors get logged.
+ * no API response (the orders a worker fetches to connect hold it sealed for that worker's token),
+ * in none of the logs, and nowhere in the database in readable form — a wrong password included, which makes errors get logged.
  */
 @AppIT
 @ExtendWith(OutputCaptureExtension.class)
@@ -79,11 +81,23 @@ class SecretsIT {
             }
         });
 
-        // the one place by design: the orders a WORKER fetches to connect carry it
+        // the orders a WORKER fetches to connect carry it sealed for that worker's token, and only that
+        // token opens it (the links above streamed through the all-in-one worker, which opened them)
         Fleet fleet = new Fleet(api, 0);
-        Api worker = api.withToken(fleet.workerToken());
+        String workerToken = fleet.workerToken();
+        Api worker = api.withToken(workerToken);
         String workerId = api.get("/api/v1/fleet/workers").json().get(0).path("id").asString();
-        assertThat(worker.get("/api/v1/fleet/workers/" + workerId + "/orders?waitMs=0").body()).contains(PASSWORD);
+        Api.Response orders = worker.get("/api/v1/fleet/workers/" + workerId + "/orders?waitMs=0");
+        assertThat(orders.status()).isEqualTo(200);
+        assertThat(orders.body()).doesNotContain(PASSWORD).contains("sealed:v1:");
+        String sealed = orders.json().path("assignments").get(0).path("source").path("sealedPassword").asString();
+        assertThat(OrderSeal.open(workerToken, workerId, sealed)).isEqualTo(PASSWORD);
+        assertThatThrownBy(() -> OrderSeal.open(new Fleet(api, 0).workerToken(), workerId, sealed)).as("another worker token")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OrderSeal.open(workerToken, workerId + "-other", sealed)).as("another worker id")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(worker.get("/api/v1/fleet/workers/" + workerId + "/orders?waitMs=0").body())
+                .as("the same seal in every answer: orders compare equal between long polls").isEqualTo(orders.body());
 
         // the database: encrypted, bound to its row, and not readable anywhere
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
