@@ -119,7 +119,8 @@ final class TargetWriter implements AutoCloseable {
         try {
             await(replies);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the masters of " + endpoint + " did not answer within " + timeout, e);
+            // only a head start: a slow master is waited for like any batch
+            log.warn("Not every master of {} answered within {}", endpoint, timeout);
         }
     }
 
