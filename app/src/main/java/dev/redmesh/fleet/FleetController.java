@@ -18,11 +18,14 @@ import dev.redmesh.web.FieldProblems;
 import dev.redmesh.worker.FleetProtocol;
 import dev.redmesh.worker.OrderSeal;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -86,6 +89,19 @@ class FleetController {
             }
             return store.orders(id, properties.lease().toMillis(), seal);
         });
+    }
+
+    @DeleteMapping("/api/v1/fleet/workers/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "A worker leaving (a graceful shutdown, after it stopped its assignments): its leases end "
+            + "now, so its assignments move at the leader's next tick, and it is no longer listed")
+    void leave(@PathVariable String id) {
+        requireWorkerId(id);
+        if (!Boolean.TRUE.equals(transactions.execute(tx -> store.leave(id, clock.instant())))) {
+            throw ApiException.notFound("worker", id);
+        }
+        log.info("Worker {} left the fleet; its assignments move at the leader's next tick", id);
+        signal.changed();
     }
 
     @GetMapping("/api/v1/fleet/workers/{id}/orders")

@@ -185,6 +185,18 @@ class FleetStore {
                 instant(rs, "started_at"), instant(rs, "last_heartbeat"));
     }
 
+    /**
+     * A worker that says goodbye: its leases end now, so that the leader moves its assignments at its
+     * next tick instead of a lease later, and it is forgotten (no longer shown, or counted as silent).
+     *
+     * @return whether the worker was known
+     */
+    boolean leave(String workerId, Instant now) {
+        jdbc.update("update assignment set lease_expires_at = ? where worker_id = ? and lease_expires_at > ?",
+                ts(now), workerId, ts(now));
+        return jdbc.update("delete from worker where id = ?", workerId) > 0;
+    }
+
     void forgetWorkersSilentSince(Instant before) {
         jdbc.update("delete from worker where last_heartbeat < ?", ts(before));
     }

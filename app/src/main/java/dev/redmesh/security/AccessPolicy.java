@@ -83,6 +83,7 @@ public final class AccessPolicy {
             rule(GET, "/api/v1/fleet/proxies", Access.VIEWER),
             rule(GET, "/api/v1/regions/{name}/envoy.yaml", Access.ADMIN_OR_PROXY),
             rule(PUT, "/api/v1/fleet/workers/{id}", Access.WORKER),
+            rule(DELETE, "/api/v1/fleet/workers/{id}", Access.WORKER),
             // orders carry the Redis credentials a worker needs: workers only
             rule(GET, "/api/v1/fleet/workers/{id}/orders", Access.WORKER),
             rule(GET, "/api/v1/worker/links", Access.VIEWER),

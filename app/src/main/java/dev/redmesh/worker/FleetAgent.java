@@ -80,6 +80,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     private volatile long leaseUntil;
     private volatile boolean running0;
     private final List<Thread> threads = new ArrayList<>();
+    /** Held while a heartbeat is on its way to the control plane. */
+    private final Object heartbeatGate = new Object();
     private final java.util.concurrent.Semaphore reportNow = new java.util.concurrent.Semaphore(0);
     /** Released by an engine's phase change, so that the control plane hears of it without waiting for a sample. */
     private final java.util.concurrent.Semaphore sampleNow = new java.util.concurrent.Semaphore(0);
@@ -241,9 +243,15 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,
                 version(), reports);
         long sentAt = System.nanoTime();
-        FleetProtocol.Orders orders = call(authorized(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id)))
-                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat))).build());
+        FleetProtocol.Orders orders;
+        synchronized (heartbeatGate) {
+            if (!running0) {
+                return; // leaving: a heartbeat after the goodbye would renew the leases it just gave up
+            }
+            orders = call(authorized(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id)))
+                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat))).build());
+        }
         if (orders != null) {
             // the control plane renewed the leases at or after sentAt: counting from sentAt errs on the safe side
             leaseUntil = sentAt + Duration.ofMillis(orders.leaseMs()).toNanos();
@@ -457,12 +465,38 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
 
     @Override
     public void stop() {
+        boolean joined = running0 && !threads.isEmpty();
         running0 = false;
+        synchronized (heartbeatGate) {
+            // a heartbeat on its way is answered before anything else: it must not reach the control
+            // plane after the goodbye (it would renew the leases again), so it is not interrupted
+        }
         threads.forEach(Thread::interrupt);
         threads.clear();
         running.values().forEach(r -> stop(r, "shutting down"));
         running.clear();
         lifecycle.shutdownNow();
+        if (joined) {
+            leave();
+        }
+    }
+
+    /**
+     * Says goodbye once every assignment is stopped, so that they move at the leader's next tick
+     * rather than when their leases run out, and this worker is not shown as silent afterwards.
+     * Best effort: unanswered, the leases run out as after a crash.
+     */
+    private void leave() {
+        try {
+            HttpResponse<Void> response = http.send(authorized(HttpRequest.newBuilder(
+                    controlPlane.resolve("/api/v1/fleet/workers/" + id))).timeout(Duration.ofSeconds(2)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            log.info("Worker {} left the fleet ({})", id, response.statusCode());
+        } catch (IOException e) {
+            log.info("Worker {} could not say goodbye ({}); its leases run out instead", id, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

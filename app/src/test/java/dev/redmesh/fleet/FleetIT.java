@@ -116,6 +116,32 @@ class FleetIT {
             assertThat(epochsAfter.get(id)).as("a new holder gets a new epoch").isGreaterThan(epochsBefore.get(id));
         }
 
+        // a graceful stop (SIGTERM): w2 stops its assignments and says goodbye, so they move at the
+        // leader's next tick, before w2's lease could have run out, and w2 is no longer listed
+        Set<String> leaving = fleet.holdings().getOrDefault("w2", Set.of());
+        assertThat(leaving).as("w2 holds assignments").isNotEmpty();
+        java.time.Instant[] lastHeartbeat = {java.time.Instant.parse(fleet.worker("w2").path("lastHeartbeat").asString())};
+        long stoppedAt = System.nanoTime();
+        Process stopping = fleet.terminate("w2");
+        Eventually.await("w2's assignments streaming on other workers", Duration.ofSeconds(30), () -> {
+            JsonNode w2 = fleet.worker("w2");
+            if (w2 != null) {
+                java.time.Instant seen = java.time.Instant.parse(w2.path("lastHeartbeat").asString());
+                lastHeartbeat[0] = seen.isAfter(lastHeartbeat[0]) ? seen : lastHeartbeat[0];
+            }
+            Map<String, JsonNode> now = fleet.assignments();
+            return leaving.stream().allMatch(id -> now.get(id) != null && !"w2".equals(now.get(id).path("worker").asString())
+                    && "STREAMING".equals(now.get(id).path("state").asString()));
+        });
+        java.time.Instant movedAt = java.time.Instant.now();
+        System.out.printf("FLEET-IT graceful stop: w2's assignments streaming elsewhere %.2f s after SIGTERM, "
+                + "%d ms after its last heartbeat%n", (System.nanoTime() - stoppedAt) / 1e9,
+                Duration.between(lastHeartbeat[0], movedAt).toMillis());
+        assertThat(movedAt).as("moved before w2's lease (from its last heartbeat) could have run out")
+                .isBefore(lastHeartbeat[0].plus(LEASE));
+        Eventually.await("w2 no longer listed", Duration.ofSeconds(10), () -> fleet.worker("w2") == null);
+        assertThat(stopping.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("w2 exited").isTrue();
+
         Thread.sleep(1500);
         for (MeshWorkload workload : workloads) {
             workload.close();

@@ -58,6 +58,13 @@ public final class Fleet implements AutoCloseable {
         return workerToken;
     }
 
+    /** SIGTERM: a graceful shutdown (the worker stops its assignments and says goodbye); its process, to wait for. */
+    public Process terminate(String id) {
+        Process process = workers.remove(id);
+        process.destroy();
+        return process;
+    }
+
     /** SIGKILL: no shutdown hook, no goodbye to the control plane. */
     public void kill(String id) throws InterruptedException {
         workers.remove(id).destroyForcibly().waitFor();
