@@ -410,7 +410,10 @@ class FleetCoordinator implements SmartLifecycle {
                         .findFirst().orElseThrow().shardId();
             } else {
                 next = LinkState.PENDING;
+                List<String> disconnected = shards.stream().filter(a -> "DISCONNECTED".equals(a.phase()))
+                        .map(FleetStore.AssignmentRow::shardId).toList();
                 reason = shards.stream().anyMatch(a -> a.workerId() == null) ? "no live worker"
+                        : !disconnected.isEmpty() ? "source not reachable, reconnecting: shard(s) " + disconnected
                         : "starting: " + shards.stream().map(a -> a.shardId() + " " + (a.phase() == null ? "assigned" : a.phase()))
                         .toList();
             }

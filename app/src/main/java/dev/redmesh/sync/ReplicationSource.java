@@ -69,7 +69,10 @@ final class ReplicationSource implements AutoCloseable {
         this.targetRdbVersion = targetRdbVersion;
         this.queue = queue;
         this.stats = stats;
-        configuration.setRetries(0); // reconnects are ours: a new replicator resumes from what was read
+        // reconnects are ours (run()): a new replicator resumes from what was read, and the phase says
+        // DISCONNECTED meanwhile. 0 here would mean "retry forever inside open()", every 100 ms, with
+        // the link still reported STREAMING while its source is down
+        configuration.setRetries(1);
         configuration.setRetryTimeInterval(100);
         configuration.setBufferSize(64 * 1024);
         configuration.setUseDefaultExceptionListener(false);
@@ -122,8 +125,10 @@ final class ReplicationSource implements AutoCloseable {
             if (closed) {
                 return;
             }
+            boolean streamed = stats.phase() == SyncStats.Phase.STREAMING;
             stats.disconnected();
-            backoff = stats.fullSyncs() > before ? 100 : Math.min(backoff * 2, 5000);
+            // a connection that got as far as streaming or a full sync starts the backoff afresh
+            backoff = streamed || stats.fullSyncs() > before ? 100 : Math.min(backoff * 2, 5000);
             sleep(backoff);
         }
     }

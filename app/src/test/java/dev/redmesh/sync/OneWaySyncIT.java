@@ -342,4 +342,29 @@ class OneWaySyncIT {
         awaitEqual("equal after reconnects", List.of(src), List.of(t));
         assertThat(t.get("live:counter")).isEqualTo(Long.toString(writer.rounds()));
     }
+
+    /** A source that goes down is reported (the link leaves STREAMING) until it is back. */
+    @Test
+    void aSourceThatGoesDownIsReportedDisconnectedUntilItIsBack() throws Exception {
+        RedisNode source = closeLater(start(RedisBinary.forVersion("7")));
+        RedisNode target = closeLater(start(RedisBinary.forVersion("7")));
+        RedisCommands<String, String> src = connect(source, 0);
+        src.set("k", "1");
+        SyncWorker worker = worker(source, new RedisEndpoint(List.of(target.address()), false, null, null, false));
+        worker.start();
+        awaitStreamingAndCaughtUp(worker);
+
+        source.kill();
+        Eventually.await("the worker reports its source gone", Duration.ofSeconds(5),
+                () -> worker.stats().phase() == SyncStats.Phase.DISCONNECTED || worker.stats().phase() == SyncStats.Phase.CONNECTING);
+        Thread.sleep(3000);
+        assertThat(worker.stats().phase()).as("still not streaming while the source is down")
+                .isIn(SyncStats.Phase.DISCONNECTED, SyncStats.Phase.CONNECTING);
+
+        source.restart();
+        connect(source, 0).set("k2", "after the restart");
+        RedisCommands<String, String> t = connect(target, 0);
+        Eventually.await("streaming again, and carrying writes", Duration.ofSeconds(30),
+                () -> worker.stats().phase() == SyncStats.Phase.STREAMING && "after the restart".equals(t.get("k2")));
+    }
 }
