@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import dev.redmesh.event.EventService;
 import dev.redmesh.event.EventType;
+import dev.redmesh.security.Caller;
 import dev.redmesh.web.ApiException;
 import dev.redmesh.web.FieldProblems;
 import dev.redmesh.worker.FleetProtocol;
@@ -140,12 +141,11 @@ class FleetController {
      */
     private static java.util.function.UnaryOperator<String> sealFor(String workerId,
                                                                     jakarta.servlet.http.HttpServletRequest request) {
-        String authorization = request.getHeader("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = Caller.bearerToken(request.getHeader("Authorization"));
+        if (token == null) {
             throw ApiException.unauthorized("orders are sealed for the token that fetches them: present the worker's "
                     + "token as 'Authorization: Bearer <token>'");
         }
-        String token = authorization.substring(7).trim();
         return password -> OrderSeal.seal(token, workerId, password);
     }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,6 +230,10 @@ class FleetStore {
      */
     FleetProtocol.Orders orders(String workerId, long leaseMs, java.util.function.UnaryOperator<String> seal) {
         Map<String, ClusterRow> clusters = clusters();
+        // each cluster's password decrypted and sealed once per answer, not once per assignment
+        Map<String, java.util.Optional<String>> sealed = new HashMap<>();
+        java.util.function.Function<ClusterRow, String> password = cluster -> sealed.computeIfAbsent(cluster.name(),
+                name -> java.util.Optional.ofNullable(seal.apply(secrets.password(name, cluster.passwordCiphertext())))).orElse(null);
         List<FleetProtocol.AssignmentSpec> specs = new ArrayList<>();
         jdbc.query("""
                 select a.id, a.link_id, a.shard_id, a.source_node, a.target_node, a.epoch, l.source_cluster,
@@ -238,8 +243,8 @@ class FleetStore {
             ClusterRow source = clusters.get(rs.getString("source_cluster"));
             ClusterRow target = clusters.get(rs.getString("target_cluster"));
             String targetNode = rs.getString("target_node");
-            String sourcePassword = seal.apply(secrets.password(source.name(), source.passwordCiphertext()));
-            String targetPassword = seal.apply(secrets.password(target.name(), target.passwordCiphertext()));
+            String sourcePassword = password.apply(source);
+            String targetPassword = password.apply(target);
             specs.add(new FleetProtocol.AssignmentSpec(rs.getString("id"), rs.getString("link_id"), rs.getString("shard_id"),
                     rs.getLong("epoch"),
                     new FleetProtocol.Endpoint(List.of(rs.getString("source_node")), false, source.username(),

@@ -106,9 +106,8 @@ class XdsServer implements SmartLifecycle {
     private final class ProxyTokens implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-            String authorization = headers.get(AUTHORIZATION);
-            var caller = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? tokens.authenticate(authorization.substring(7).strip()) : java.util.Optional.<Caller>empty();
+            String bearer = Caller.bearerToken(headers.get(AUTHORIZATION));
+            var caller = bearer != null ? tokens.authenticate(bearer) : java.util.Optional.<Caller>empty();
             if (caller.isEmpty()) {
                 call.close(Status.UNAUTHENTICATED.withDescription("a PROXY token is needed: authorization: Bearer <token>"),
                         new Metadata());

@@ -17,6 +17,15 @@ public record Caller(String name, Role role, String tokenId, Via via) {
     /** The request attribute under which the caller of a request stays known after the security filters return. */
     static final String ATTRIBUTE = Caller.class.getName();
 
+    /**
+     * The token of an {@code Authorization: Bearer <token>} header's value; null when the value is
+     * absent or not a bearer token.
+     */
+    public static String bearerToken(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).strip() : null;
+    }
+
     /** The caller a request authenticated as, if any (also after the security filters are done with it). */
     public static Optional<Caller> of(jakarta.servlet.ServletRequest request) {
         return request.getAttribute(ATTRIBUTE) instanceof Caller caller ? Optional.of(caller) : Optional.empty();

@@ -39,11 +39,12 @@ final class CallerFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String authorization = request.getHeader("Authorization");
         if (authorization != null) {
-            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = Caller.bearerToken(authorization);
+            if (token == null) {
                 problems.unauthorized(response, "use 'Authorization: Bearer <token>'");
                 return;
             }
-            Optional<Caller> caller = tokens.authenticate(authorization.substring(7).strip());
+            Optional<Caller> caller = tokens.authenticate(token);
             if (caller.isEmpty()) {
                 problems.unauthorized(response, "the token is not valid: unknown, revoked or expired");
                 return;

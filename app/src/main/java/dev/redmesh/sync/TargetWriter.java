@@ -110,18 +110,23 @@ final class TargetWriter implements AutoCloseable {
      */
     private void openEveryMaster() {
         List<CompletableFuture<Long>> replies = new ArrayList<>();
-        cluster.getPartitions().forEach(node -> {
-            if (node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)
-                    && !node.getSlots().isEmpty()) {
+        for (io.lettuce.core.cluster.models.partitions.RedisClusterNode node : masters()) {
+            if (!node.getSlots().isEmpty()) {
                 replies.add(cluster.async().exists(SlotTags.checkpointKey(node.getSlots().get(0), "")).toCompletableFuture());
             }
-        });
+        }
         try {
             await(replies);
         } catch (TimeoutException e) {
             // only a head start: a slow master is waited for like any batch
             log.warn("Not every master of {} answered within {}", endpoint, timeout);
         }
+    }
+
+    /** The masters in the client's view of the cluster. */
+    private List<io.lettuce.core.cluster.models.partitions.RedisClusterNode> masters() {
+        return cluster.getPartitions().stream()
+                .filter(node -> node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)).toList();
     }
 
     /** The RDB version the target understands, from its Redis version, for DUMP payloads made for it. */
@@ -352,8 +357,8 @@ final class TargetWriter implements AutoCloseable {
         List<byte[]> keys = new ArrayList<>();
         List<CompletableFuture<List<byte[]>>> replies = new ArrayList<>();
         int covered = 0;
-        for (io.lettuce.core.cluster.models.partitions.RedisClusterNode node : cluster.getPartitions()) {
-            if (!node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM) || node.getSlots().isEmpty()) {
+        for (io.lettuce.core.cluster.models.partitions.RedisClusterNode node : masters()) {
+            if (node.getSlots().isEmpty()) {
                 continue;
             }
             List<byte[]> nodeKeys = new ArrayList<>();
@@ -364,7 +369,9 @@ final class TargetWriter implements AutoCloseable {
             if (node.hasSlot(0)) {
                 nodeKeys.add(SlotTags.resumeKey(link));
             }
-            StatefulRedisConnection<byte[], byte[]> connection = cluster.getConnection(node.getNodeId());
+            // the connection slot routing uses (host and port), which openEveryMaster opened: not a second one
+            StatefulRedisConnection<byte[], byte[]> connection = cluster.getConnection(node.getUri().getHost(),
+                    node.getUri().getPort());
             for (int from = 0; from < nodeKeys.size(); from += FENCE_CHUNK) {
                 List<byte[]> chunk = nodeKeys.subList(from, Math.min(nodeKeys.size(), from + FENCE_CHUNK));
                 CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
@@ -586,13 +593,11 @@ final class TargetWriter implements AutoCloseable {
             replies.add(connection.async().dispatch(name, new DiscardingOutput(), commandArgs).toCompletableFuture());
             connection.flushCommands();
         } else {
-            cluster.getPartitions().forEach(node -> {
-                if (node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    StatefulRedisConnection<byte[], byte[]> connection = cluster.getConnection(node.getNodeId());
-                    replies.add(connection.async().dispatch(name, new DiscardingOutput(), commandArgs).toCompletableFuture());
-                    connection.flushCommands();
-                }
-            });
+            for (io.lettuce.core.cluster.models.partitions.RedisClusterNode node : masters()) {
+                StatefulRedisConnection<byte[], byte[]> connection = cluster.getConnection(node.getNodeId());
+                replies.add(connection.async().dispatch(name, new DiscardingOutput(), commandArgs).toCompletableFuture());
+                connection.flushCommands();
+            }
         }
         try {
             for (CompletableFuture<Void> reply : replies) {

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.ObjectMapper;
 
+import dev.redmesh.security.Caller;
 import dev.redmesh.security.ProblemResponses;
 import dev.redmesh.security.StatelessApi;
 import org.springframework.context.annotation.Bean;
@@ -65,8 +66,8 @@ class WorkerSecurity {
                 throws ServletException, java.io.IOException {
             String authorization = request.getHeader("Authorization");
             if (authorization != null) {
-                byte[] presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                        ? StatelessApi.sha256(authorization.substring(7).strip()) : new byte[0];
+                String bearer = Caller.bearerToken(authorization);
+                byte[] presented = bearer != null ? StatelessApi.sha256(bearer) : new byte[0];
                 boolean ok = false;
                 for (byte[] token : accepted) {
                     ok |= MessageDigest.isEqual(presented, token);

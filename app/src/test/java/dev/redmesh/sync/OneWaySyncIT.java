@@ -350,7 +350,7 @@ class OneWaySyncIT {
         RedisNode target = closeLater(start(RedisBinary.forVersion("7")));
         RedisCommands<String, String> src = connect(source, 0);
         src.set("k", "1");
-        SyncWorker worker = worker(source, new RedisEndpoint(List.of(target.address()), false, null, null, false));
+        SyncWorker worker = worker(source, dev.redmesh.testing.Mesh.endpointOf(target));
         worker.start();
         awaitStreamingAndCaughtUp(worker);
 
