@@ -13,9 +13,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.security.Role;
 import dev.redmesh.security.TokenService;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
@@ -26,17 +29,23 @@ import org.springframework.stereotype.Component;
 /**
  * The demo ({@code redmesh.demo.enabled=true}): three local redis-server processes as three regions,
  * joined into mesh {@code demo} through the same REST calls a CI pipeline makes, with a light write
- * load in each, so links stream and lag moves. The processes go when redmesh stops.
+ * load in each, so links stream and lag moves.
+ *
+ * <p>Each region's redis-server keeps its data in {@code redmesh.demo.data-dir}/<region> and comes
+ * back there, on the same port, at the next start; one an earlier run left behind is stopped first,
+ * so there is only ever one set. On a stop the write load ends first; the servers stop last, once
+ * the workers that read them have stopped (bean destruction comes after every lifecycle's stop).
  */
 @Component
 @ConditionalOnProperty(name = "redmesh.demo.enabled", havingValue = "true")
-class DemoRegions implements SmartLifecycle {
+class DemoRegions implements SmartLifecycle, InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DemoRegions.class);
     static final List<String> REGIONS = List.of("eu-west", "us-east", "ap-south");
     private static final int WRITES_PER_SECOND = 20;
 
     private final Environment environment;
+    private final DemoProperties properties;
     /** The demo administers this process through its API, like a pipeline would, with a credential only it holds. */
     private final String token;
     private final List<RedisNode> nodes = new ArrayList<>();
@@ -44,9 +53,23 @@ class DemoRegions implements SmartLifecycle {
     private Thread load;
     private volatile boolean running;
 
-    DemoRegions(Environment environment, TokenService tokens) {
+    DemoRegions(Environment environment, DemoProperties properties, TokenService tokens) {
         this.environment = environment;
+        this.properties = properties;
         this.token = tokens.internalCredential("demo", Role.ADMIN);
+    }
+
+    /**
+     * The servers start with the bean, before any lifecycle: the worker, which starts whatever links an
+     * earlier run stored, finds its sources up.
+     */
+    @Override
+    public void afterPropertiesSet() {
+        for (String region : REGIONS) {
+            nodes.add(RedisNode.startKept(RedisBinary.locate(), properties.dataDir().resolve(region),
+                    // a handover resumes by partial resync; the data is saved at a stop and every minute
+                    List.of("repl-backlog-size 64mb", "save 60 1"), found -> log.info("Demo region {}: {}", region, found)));
+        }
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -54,9 +77,9 @@ class DemoRegions implements SmartLifecycle {
         String base = "http://127.0.0.1:" + environment.getProperty("local.server.port", "8080");
         HttpClient http = HttpClient.newHttpClient();
         List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
-        for (String region : REGIONS) {
-            RedisNode node = RedisNode.start("repl-backlog-size 64mb"); // a handover resumes by partial resync
-            nodes.add(node);
+        for (int r = 0; r < REGIONS.size(); r++) {
+            String region = REGIONS.get(r);
+            RedisNode node = nodes.get(r);
             put(http, token, base + "/api/v1/regions/" + region, "{\"displayName\":\"demo " + region + "\",\"cloud\":\"local\"}");
             put(http, token, base + "/api/v1/clusters/shop-" + region, "{\"region\":\"" + region
                     + "\",\"mode\":\"STANDALONE\",\"seeds\":[\"" + node.address() + "\"],\"mesh\":\"demo\"}");
@@ -109,23 +132,37 @@ class DemoRegions implements SmartLifecycle {
         // the regions start once the API answers (ApplicationReadyEvent)
     }
 
+    /** The write load stops first of all, so nothing writes while the rest of the process stops. */
     @Override
     public void stop() {
         running = false;
-        if (load != null) {
-            load.interrupt();
+        Thread writer = load;
+        if (writer != null) {
+            writer.interrupt();
+            try {
+                writer.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        clients.forEach(RedisClient::shutdown);
-        nodes.forEach(RedisNode::close);
+        clients.forEach(client -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
+        clients.clear();
     }
 
     @Override
     public boolean isRunning() {
-        return true;
+        return running;
     }
 
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 10; // stop early, before the workers that read these nodes
+        return Integer.MAX_VALUE;
+    }
+
+    /** The servers stop once every worker and poller that reads them has stopped. */
+    @Override
+    public void destroy() {
+        nodes.forEach(RedisNode::close);
+        nodes.clear();
     }
 }

@@ -62,9 +62,12 @@ class FleetSignal implements SmartLifecycle {
         return running;
     }
 
-    /** Before the web server's graceful shutdown (which stops in a lower phase). */
+    /**
+     * Before the web server's graceful shutdown (which stops in a lower phase), just after this
+     * process's own worker said goodbye (phase {@code Integer.MAX_VALUE}), whose long poll needs no 503.
+     */
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE;
+        return Integer.MAX_VALUE - 1;
     }
 }

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.redmesh.event.EventService;
 import dev.redmesh.event.EventType;
 import dev.redmesh.web.ApiException;
@@ -16,6 +19,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 @Service
 public class LinkService {
+
+    private static final Logger log = LoggerFactory.getLogger(LinkService.class);
 
     static final int MAX_PATTERNS = 64;
     static final int MAX_PATTERN_LENGTH = 512;
@@ -150,6 +155,7 @@ public class LinkService {
         LinkState previous = link.getState();
         link.moveTo(next, reason, clock.instant());
         links.save(link);
+        log.info("Link {}: {} → {} ({})", link.getId(), previous, next, reason);
         events.record(EventType.LINK_STATE, link.getId(), previous + " → " + next + ": " + reason,
                 Map.of("from", previous.name(), "to", next.name(), "reason", reason));
     }

@@ -38,6 +38,12 @@ final class FreePorts {
                 + LOWEST + ".." + HIGHEST + " after " + ATTEMPTS + " attempts");
     }
 
+    /** Reserves this very port if it (and its bus port) is free. */
+    static boolean tryReserve(int port) {
+        return port >= 1 && port + CLUSTER_BUS_OFFSET <= 65535 && isFree(port) && isFree(port + CLUSTER_BUS_OFFSET)
+                && RESERVED.add(port);
+    }
+
     static void release(int port) {
         RESERVED.remove(port);
     }

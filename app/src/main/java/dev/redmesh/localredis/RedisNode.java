@@ -35,15 +35,18 @@ public final class RedisNode implements AutoCloseable {
     private final Path directory;
     private final Optional<String> password;
     private final RedisProcess process;
+    /** A directory that outlives the node (its data, pid file and port): not deleted on close. */
+    private final boolean kept;
     private boolean closed;
 
-    private RedisNode(RedisBinary binary, int port, List<String> extraConfig) {
+    private RedisNode(RedisBinary binary, int port, Path directory, boolean kept, List<String> extraConfig) {
         this.binary = binary;
         this.port = port;
-        this.directory = createDirectory(port);
+        this.directory = directory;
+        this.kept = kept;
         this.password = RedisConfigFile.password(extraConfig);
         Path configFile = RedisConfigFile.write(directory, port, extraConfig);
-        this.process = new RedisProcess(binary, directory, configFile, port, this::uri);
+        this.process = new RedisProcess(binary, directory, configFile, port, this::uri, !kept);
     }
 
     /** Starts the default binary ({@link RedisBinary#locate()}) with the given extra redis.conf lines. */
@@ -75,7 +78,7 @@ public final class RedisNode implements AutoCloseable {
             int port = FreePorts.reserve();
             RedisNode node;
             try {
-                node = new RedisNode(binary, port, List.copyOf(configForPort.apply(port)));
+                node = new RedisNode(binary, port, createDirectory(port), false, List.copyOf(configForPort.apply(port)));
             } catch (RuntimeException e) {
                 FreePorts.release(port);
                 throw e;
@@ -94,6 +97,37 @@ public final class RedisNode implements AutoCloseable {
         }
         throw new IllegalStateException("redis-server could not bind a free port in " + BIND_ATTEMPTS + " attempts",
                 lastClash);
+    }
+
+    /**
+     * A node in a directory of its own that outlives it, such as a demo region's: its data, its
+     * port and its pid file stay there. A redis-server an earlier run left serving the directory
+     * (its JVM and that JVM's watchdog both killed) is stopped first, so there is never a second
+     * one; the node comes back on the port it had when that port is still free.
+     *
+     * @param found receives what was found and done, for the caller's log
+     */
+    public static RedisNode startKept(RedisBinary binary, Path directory, List<String> extraConfig,
+                                      java.util.function.Consumer<String> found) {
+        Path dir = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create " + dir, e);
+        }
+        LeftoverRedis.clear(dir).ifPresent(found);
+        int port = LeftoverRedis.previousPort(dir).filter(FreePorts::tryReserve).orElseGet(FreePorts::reserve);
+        List<String> config = new java.util.ArrayList<>(extraConfig);
+        config.add("pidfile \"" + dir.resolve(LeftoverRedis.PID_FILE) + "\"");
+        RedisNode node = new RedisNode(binary, port, dir, true, config);
+        try {
+            node.process.launch();
+            LeftoverRedis.rememberPort(dir, port);
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
     }
 
     public String host() {
@@ -192,7 +226,7 @@ public final class RedisNode implements AutoCloseable {
         return process.logTail();
     }
 
-    /** Stops the node, frees its port and deletes its directory. */
+    /** Stops the node, frees its port and deletes its directory (unless {@link #startKept kept}). */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -203,8 +237,10 @@ public final class RedisNode implements AutoCloseable {
             process.stop();
         } finally {
             FreePorts.release(port);
-            deleteRecursively(directory);
-            ExitCleanup.forget(directory);
+            if (!kept) {
+                deleteRecursively(directory);
+                ExitCleanup.forget(directory);
+            }
         }
     }
 

@@ -7,11 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisURI;
+
+import dev.redmesh.localprocess.LocalProcesses;
+import dev.redmesh.localprocess.OwnSession;
+import dev.redmesh.localprocess.Watchdog;
 
 /** The operating-system side of a {@link RedisNode}: spawning, signals, waiting, logs. */
 final class RedisProcess {
@@ -35,10 +40,16 @@ final class RedisProcess {
     private final Path configFile;
     private final int port;
     private final Supplier<RedisURI> uri;
+    /**
+     * Killed by {@link ExitCleanup} when the JVM exits (test nodes); a kept node is stopped in order
+     * by its owner instead, and by the {@link Watchdog} if the JVM dies.
+     */
+    private final boolean killOnExit;
     private Process process;
     private boolean paused;
 
-    RedisProcess(RedisBinary binary, Path directory, Path configFile, int port, Supplier<RedisURI> uri) {
+    RedisProcess(RedisBinary binary, Path directory, Path configFile, int port, Supplier<RedisURI> uri, boolean killOnExit) {
+        this.killOnExit = killOnExit;
         this.binary = binary;
         this.directory = directory;
         this.configFile = configFile;
@@ -51,7 +62,9 @@ final class RedisProcess {
             throw new IllegalStateException("redis-server on port " + port + " is already running as pid " + pid());
         }
         try {
-            process = new ProcessBuilder(binary.path().toString(), configFile.toString())
+            List<String> command = new ArrayList<>(OwnSession.prefix());
+            command.addAll(List.of(binary.path().toString(), configFile.toString()));
+            process = new ProcessBuilder(command)
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(Redirect.appendTo(directory.resolve(OUTPUT_FILE_NAME).toFile()))
@@ -60,7 +73,10 @@ final class RedisProcess {
             throw new UncheckedIOException("could not start " + binary.path(), e);
         }
         paused = false;
-        ExitCleanup.killOnExit(process);
+        if (killOnExit) {
+            ExitCleanup.killOnExit(process);
+        }
+        Watchdog.guard(process, "TERM");
         awaitReady();
     }
 
@@ -100,6 +116,7 @@ final class RedisProcess {
 
     private void failedToStart(String reason) {
         ExitCleanup.forget(process);
+        Watchdog.release(process);
         String log = logTail();
         String message = binary.path() + " on port " + port + " " + reason + "; log tail:\n" + log;
         // glibc says "Address already in use", the statically linked (musl) build "Address in use"
@@ -157,25 +174,11 @@ final class RedisProcess {
         paused = false;
     }
 
-    /** Java has no API for SIGSTOP/SIGCONT, so this goes through kill(1). */
     private void signal(String name) {
         if (!isRunning()) {
             throw new IllegalStateException("cannot send SIG" + name + ": redis-server on port " + port + " is not running");
         }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run kill -" + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted sending SIG" + name, e);
-        }
+        LocalProcesses.signal(process.pid(), name);
     }
 
     /** Waits for the exit to be reaped, so the pid is really gone when stop or kill returns. */
@@ -190,6 +193,7 @@ final class RedisProcess {
             }
         }
         ExitCleanup.forget(process);
+        Watchdog.release(process);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -14,7 +14,11 @@ import org.springframework.validation.annotation.Validated;
  * Envoy proxies ({@code redmesh.proxy.*}): the xDS server, and the defaults a region's proxy settings
  * override (docs/proxies.md).
  *
- * @param xdsPort           port of the ADS gRPC server (0: any free port; -1: no xDS server)
+ * @param xdsPort           port of the ADS gRPC server (0: any free port; -1: no xDS server). Left at its
+ *                          default and taken by another process, the server is skipped with a warning;
+ *                          set explicitly, a port in use stops the start
+ * @param xdsBindAddress    address the ADS server listens on; loopback by default, {@code 0.0.0.0} for
+ *                          proxies on other hosts (the Kubernetes and compose files set it)
  * @param xdsAddress        host:port the rendered ADS bootstrap points proxies at; default: the host the
  *                          bootstrap was fetched from, with {@code xdsPort}
  * @param refreshEvery      how often each region's configuration is recomputed (a new version is pushed only
@@ -31,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("redmesh.proxy")
 public record ProxyProperties(
         @Min(-1) @Max(65535) @DefaultValue("18000") int xdsPort,
+        @NotNull @DefaultValue("127.0.0.1") String xdsBindAddress,
         String xdsAddress,
         @NotNull @DefaultValue("1s") Duration refreshEvery,
         @Min(1) @Max(65535) @DefaultValue("6379") int listenPort,

@@ -2,6 +2,8 @@ package dev.redmesh.proxy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.redmesh.ops.StartupProblem;
 import dev.redmesh.security.Caller;
 import dev.redmesh.security.Role;
 import dev.redmesh.security.TokenService;
@@ -43,14 +46,18 @@ class XdsServer implements SmartLifecycle {
     private final ProxyRegistry registry;
     private final TokenService tokens;
     private final ProxyProperties properties;
+    /** The port was set by the operator, not left at its default: a clash then stops the start. */
+    private final boolean portConfigured;
     private final SimpleCache<String> cache = new SimpleCache<>(XdsServer::regionOf);
     private volatile Server server;
 
-    XdsServer(XdsConfigs configs, ProxyRegistry registry, TokenService tokens, ProxyProperties properties) {
+    XdsServer(XdsConfigs configs, ProxyRegistry registry, TokenService tokens, ProxyProperties properties,
+              org.springframework.core.env.Environment environment) {
         this.configs = configs;
         this.registry = registry;
         this.tokens = tokens;
         this.properties = properties;
+        this.portConfigured = environment.containsProperty("redmesh.proxy.xds-port");
     }
 
     static String regionOf(Node node) {
@@ -73,14 +80,35 @@ class XdsServer implements SmartLifecycle {
         configs.onChange(config -> cache.setSnapshot(config.region(), Snapshot.create(config.clusters(), List.of(),
                 config.listeners(), List.of(), List.of(), config.version())));
         V3DiscoveryServer discovery = new V3DiscoveryServer(registry, cache);
+        InetSocketAddress bind = new InetSocketAddress(properties.xdsBindAddress(), properties.xdsPort());
         try {
-            server = NettyServerBuilder.forPort(properties.xdsPort())
+            server = NettyServerBuilder.forAddress(bind)
                     .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(), new ProxyTokens()))
                     .build().start();
         } catch (IOException e) {
-            throw new UncheckedIOException("the xDS server could not listen on port " + properties.xdsPort(), e);
+            if (!addressInUse(e)) {
+                throw new UncheckedIOException("the xDS server could not listen on " + bind, e);
+            }
+            String taken = "Port " + properties.xdsPort() + " on " + properties.xdsBindAddress()
+                    + " (redmesh.proxy.xds-port) for the Envoy xDS server is already in use";
+            if (portConfigured) {
+                throw new StartupProblem(taken + ".", "Set redmesh.proxy.xds-port to a free port (0: any free one, -1: no xDS server).");
+            }
+            log.warn("{} (another redmesh on this host?): this instance serves no xDS; set redmesh.proxy.xds-port to a free port (0: any) for one",
+                    taken);
+            return;
         }
-        log.info("xDS (ADS) server for Envoy proxies on port {}", server.getPort());
+        log.info("xDS (ADS) server for Envoy proxies on {}:{}", properties.xdsBindAddress(), server.getPort());
+    }
+
+    /** gRPC's Netty reports a taken port as its own native exception, somewhere down the causes. */
+    private static boolean addressInUse(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -79,6 +79,9 @@ public final class SyncWorker implements AutoCloseable {
     private long forkOffset = -1;
     private final Map<String, Long> knownForks = new HashMap<>();
     private long fullSyncOffset = -1;
+    /** For the one line a full sync logs: when it began (System.nanoTime) and the bytes of values it carried. */
+    private long fullSyncStartedAt;
+    private long fullSyncBytes;
     private boolean resumable;
     private long translatedUpTo = -1;
     private long resumeStored = -1;
@@ -294,6 +297,7 @@ public final class SyncWorker implements AutoCloseable {
 
     private void translate(ReplicationEvent event, Units units) throws InterruptedException {
         if (event instanceof ReplicationEvent.KeyDump dump) {
+            fullSyncBytes += dump.payload().length;
             if (spec.filter().travels(dump.key())
                     && (dump.expireAtMillis() == 0 || dump.expireAtMillis() > System.currentTimeMillis())) {
                 // no REPLACE: a key the target already holds stays as it is. In a mesh the target is the
@@ -311,6 +315,8 @@ public final class SyncWorker implements AutoCloseable {
             writer.onEveryMaster(RawCommand.of("FUNCTION"), bytes("LOAD"), bytes("REPLACE"), library.code());
         } else if (event instanceof ReplicationEvent.FullSyncStarted) {
             drain(units, false);
+            fullSyncStartedAt = System.nanoTime();
+            fullSyncBytes = 0;
             replid = null;
             previousReplid = "";
             forkOffset = -1;
@@ -320,7 +326,8 @@ public final class SyncWorker implements AutoCloseable {
             transaction.clear();
         } else if (event instanceof ReplicationEvent.FullSyncFinished finished) {
             drain(units, false);
-            log.info("Link {}: full sync applied, {} keys ({} already on the target and kept)", spec.link(), finished.keys(),
+            log.info("Link {}: full sync applied, {} keys, {} KiB of values in {} ms ({} already on the target and kept)",
+                    spec.link(), finished.keys(), fullSyncBytes / 1024, (System.nanoTime() - fullSyncStartedAt) / 1_000_000,
                     stats.keysKept());
         } else if (event instanceof ReplicationEvent.Streaming streaming) {
             drain(units, false);

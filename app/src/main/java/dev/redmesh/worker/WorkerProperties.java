@@ -31,7 +31,7 @@ public record WorkerProperties(
         @NotNull @DefaultValue("10s") java.time.Duration targetTimeout,
         @DefaultValue("false") boolean propagateFlush,
         @NotNull @DefaultValue("64MB") DataSize maxRestoreSize,
-        @Valid @DefaultValue List<Link> links) {
+        @DefaultValue List<@Valid Link> links) {
 
     /** One configured link: writes of {@code source} (one shard master) carried to {@code target}. */
     public record Link(

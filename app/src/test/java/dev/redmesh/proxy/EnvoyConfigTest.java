@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class EnvoyConfigTest {
 
-    private static final ProxyProperties DEFAULTS = new ProxyProperties(18000, null, Duration.ofSeconds(1), 6379,
+    private static final ProxyProperties DEFAULTS = new ProxyProperties(18000, "127.0.0.1", null, Duration.ofSeconds(1), 6379,
             Duration.ofSeconds(1), "MASTER", true, Duration.ofSeconds(1), 9901, Duration.ofSeconds(60));
 
     private static RegionModel.Upstream standalone(String name, String master, String password) {
