@@ -5,10 +5,10 @@
 #   regions  eu, us                                   PUT /api/v1/regions/{name}  {}
 #   clusters cache-eu (redis-eu + redis-eu-replica),  PUT /api/v1/clusters/{name} {"region","mode","seeds","mesh"}
 #            cache-us (redis-us), both in mesh "m"    -> links cache-eu.cache-us and cache-us.cache-eu
-#   tokens   compose-workers (WORKER), compose-envoy (PROXY)   POST /api/v1/tokens -> "value"
+#   tokens   compose-workers (WORKER, ids compose-worker-*), compose-envoy-eu / -us (PROXY, one region each)
 #
 # Run after `docker compose up -d ... control-plane`. Reads .env next to this file (REDMESH_URL,
-# REDMESH_ADMIN_TOKEN) and writes REDMESH_WORKER_TOKEN / REDMESH_PROXY_TOKEN into it when they are
+# REDMESH_ADMIN_TOKEN) and writes REDMESH_WORKER_TOKEN / REDMESH_PROXY_TOKEN_EU / _US into it when they are
 # empty. Safe to run again: the PUTs are idempotent and a token already in .env is kept.
 # Needs sh and curl.
 set -eu
@@ -49,13 +49,13 @@ set_env() { # NAME value: replace the NAME= line of .env, or add one
   rm -f "$tmp"
 }
 
-token() { # NAME-in-.env token-name role
+token() { # NAME-in-.env token-name role scope-json (what the token may act as: a worker pool, a region's proxies)
   eval "current=\${$1:-}"
   if [ -n "$current" ]; then
     echo "$1 already set in .env; keeping it"
     return
   fi
-  code="$(call POST /api/v1/tokens "{\"name\":\"$2\",\"role\":\"$3\"}")"
+  code="$(call POST /api/v1/tokens "{\"name\":\"$2\",\"role\":\"$3\",$4}")"
   case "$code" in
     201) ;;
     409) echo "a token named $2 exists but its value is not in .env; revoke it and run again:" >&2
@@ -85,8 +85,12 @@ put /api/v1/regions/us '{}'
 put /api/v1/clusters/cache-eu '{"region":"eu","mode":"STANDALONE","seeds":["redis-eu:6379","redis-eu-replica:6379"],"mesh":"m"}'
 put /api/v1/clusters/cache-us '{"region":"us","mode":"STANDALONE","seeds":["redis-us:6379"],"mesh":"m"}'
 
-token REDMESH_WORKER_TOKEN compose-workers WORKER
-token REDMESH_PROXY_TOKEN compose-envoy PROXY
+# the workers' ids are compose-worker-<container id> (docker-compose.yml): one token for the pool
+token REDMESH_WORKER_TOKEN compose-workers WORKER '"worker":"compose-worker-*"'
+# a PROXY token serves one region's proxies: one per region
+token REDMESH_PROXY_TOKEN_EU compose-envoy-eu PROXY '"proxy":{"region":"eu"}'
+token REDMESH_PROXY_TOKEN_US compose-envoy-us PROXY '"proxy":{"region":"us"}'
+
 
 cat <<NEXT
 Next:

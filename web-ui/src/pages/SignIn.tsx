@@ -30,8 +30,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
         <label for="token">API token</label>
         <input id="token" name="token" type="password" autocomplete="current-password" value={token}
                aria-invalid={error ? 'true' : undefined} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />
-        <p id="signin-help" class="hint">Any token works; what you may do follows its role. A fresh install wrote an
-          admin token to <code>.redmesh/admin-token</code>.</p>
+        <p id="signin-help" class="hint">Sign in with a VIEWER, OPERATOR or ADMIN token: what you may do follows its role
+          (WORKER and PROXY tokens are for machines). A fresh install wrote an admin token to <code>.redmesh/admin-token</code>.</p>
         {error && <p class="field-error" role="alert">{error}</p>}
         <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
       </form>

@@ -23,9 +23,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Writes one audit entry per mutating API call — who, what, when, the outcome, and for a change that
- * took effect the resource before and after. It runs before the security filters, so calls refused
- * with 401 or 403 are recorded too. Worker heartbeats are not audited: they are telemetry, once a
- * second per worker, and change nothing an operator configured.
+ * took effect the resource before and after. It runs before the security filters, so calls an
+ * authenticated caller was refused (403) are recorded too. Not recorded: worker heartbeats
+ * (telemetry, once a second per worker, changing nothing an operator configured), and anonymous
+ * calls refused before they were read — no or a wrong token (401), too large (413), rate-limited
+ * (429) — which anyone can send without end; those are counted in {@code redmesh_auth_failures_total}
+ * and {@code redmesh_http_refused_total} instead.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 100)
@@ -61,7 +64,10 @@ class AuditFilter extends OncePerRequestFilter {
         } finally {
             Caller caller = request.getAttribute(AuditTrail.CALLER) instanceof Caller signedIn ? signedIn
                     : Caller.of(request).orElse(null);
-            record(request, response.getStatus(), caller);
+            int status = response.getStatus();
+            if (caller != null || !(status == 401 || status == 413 || status == 429)) {
+                record(request, status, caller);
+            }
         }
     }
 

@@ -11,14 +11,10 @@ import java.util.regex.Pattern;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import dev.redmesh.event.EventService;
-import dev.redmesh.event.EventType;
 import dev.redmesh.security.Caller;
 import dev.redmesh.web.ApiException;
-import dev.redmesh.web.FieldProblems;
 import dev.redmesh.worker.FleetProtocol;
 import dev.redmesh.worker.OrderSeal;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,40 +24,31 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 @RestController
 @Tag(name = "fleet", description = "Sync workers: heartbeats, leases, what each one runs")
 class FleetController {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FleetController.class);
-
     static final Pattern WORKER_ID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,126}");
     private static final long MAX_WAIT_MS = 30_000;
-    /** A control plane that did not make the change itself looks at Postgres this often during a long poll. */
-    private static final long POLL_STEP_MS = 200;
+    /** How long past its wait a parked long poll may go unanswered before it is answered 503. */
+    private static final long ANSWER_GRACE_MS = 5_000;
 
     private final FleetStore store;
+    private final FleetService fleet;
+    private final LongPolls longPolls;
     private final LeaderLock lock;
-    private final FleetSignal signal;
     private final FleetProperties properties;
-    private final TransactionTemplate transactions;
     private final Clock clock;
-    private final EventService events;
-    private final io.micrometer.core.instrument.Counter divergences;
 
-    FleetController(FleetStore store, LeaderLock lock, FleetSignal signal, FleetProperties properties,
-                    TransactionTemplate transactions, Clock clock, EventService events,
-                    io.micrometer.core.instrument.MeterRegistry meters) {
-        this.events = events;
-        // untagged, so that it exists (at 0) before the first divergence: alerts watch its increase;
-        // the link is in the DIVERGENCE event
-        this.divergences = io.micrometer.core.instrument.Counter.builder("redmesh.divergences")
-                .description("divergences reported by workers (events of type DIVERGENCE)").register(meters);
+    FleetController(FleetStore store, FleetService fleet, LongPolls longPolls, LeaderLock lock, FleetProperties properties,
+                    Clock clock) {
         this.store = store;
+        this.fleet = fleet;
+        this.longPolls = longPolls;
         this.lock = lock;
-        this.signal = signal;
         this.properties = properties;
-        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -76,20 +63,11 @@ class FleetController {
 
     @PutMapping("/api/v1/fleet/workers/{id}")
     @Operation(summary = "Heartbeat: register or refresh a worker, renew its leases, report progress; "
-            + "answers with the assignments it must run")
+            + "answers with the assignments it must run. Only the worker's own token (its scope) may")
     FleetProtocol.Orders heartbeat(@PathVariable String id, @RequestBody FleetProtocol.Heartbeat heartbeat,
                                    jakarta.servlet.http.HttpServletRequest request) {
-        validate(id, heartbeat);
-        java.util.function.UnaryOperator<String> seal = sealFor(id, request);
-        Instant now = clock.instant();
-        return transactions.execute(tx -> {
-            for (FleetProtocol.AssignmentReport report : store.heartbeat(id, heartbeat, now, properties.lease())) {
-                if (report.divergence() != null) {
-                    recordDivergence(report);
-                }
-            }
-            return store.orders(id, properties.lease().toMillis(), seal);
-        });
+        requireActingAs(id);
+        return fleet.heartbeat(id, heartbeat, sealFor(id, request));
     }
 
     @DeleteMapping("/api/v1/fleet/workers/{id}")
@@ -97,41 +75,53 @@ class FleetController {
     @Operation(summary = "A worker leaving (a graceful shutdown, after it stopped its assignments): its leases end "
             + "now, so its assignments move at the leader's next tick, and it is no longer listed")
     void leave(@PathVariable String id) {
-        requireWorkerId(id);
-        if (!Boolean.TRUE.equals(transactions.execute(tx -> store.leave(id, clock.instant())))) {
+        requireActingAs(id);
+        if (!fleet.leave(id)) {
             throw ApiException.notFound("worker", id);
         }
-        log.info("Worker {} left the fleet; its assignments move at the leader's next tick", id);
-        signal.changed();
     }
 
     @GetMapping("/api/v1/fleet/workers/{id}/orders")
     @Operation(summary = "Long poll: answers as soon as the worker's assignments differ from `after` "
             + "(a fingerprint from the previous orders), or after `waitMs`")
-    FleetProtocol.Orders orders(@PathVariable String id, @RequestParam(defaultValue = "") String after,
-                                @RequestParam(defaultValue = "10000") long waitMs,
-                                jakarta.servlet.http.HttpServletRequest request) throws InterruptedException {
-        requireWorkerId(id);
+    DeferredResult<FleetProtocol.Orders> orders(@PathVariable String id, @RequestParam(defaultValue = "") String after,
+                                                @RequestParam(defaultValue = "10000") long waitMs,
+                                                jakarta.servlet.http.HttpServletRequest request) {
+        Caller caller = requireActingAs(id);
         java.util.function.UnaryOperator<String> seal = sealFor(id, request);
         if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
             throw ApiException.invalid("waitMs", "must be between 0 and " + MAX_WAIT_MS);
         }
-        long start = System.currentTimeMillis();
-        long deadline = start + waitMs;
-        while (true) {
-            if (signal.closing()) {
-                throw ApiException.unavailable("this control plane is shutting down; ask another one");
+        java.util.concurrent.CompletableFuture<FleetProtocol.Orders> answer = longPolls.await(id, caller.key(), after, waitMs, seal);
+        DeferredResult<FleetProtocol.Orders> result = new DeferredResult<>(waitMs + ANSWER_GRACE_MS);
+        answer.whenComplete((orders, failure) -> {
+            if (failure != null) {
+                result.setErrorResult(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : failure);
+            } else {
+                result.setResult(orders);
             }
-            long seen = signal.version();
-            String now = store.fingerprint(id);
-            if (!now.equals(after) || System.currentTimeMillis() >= deadline) {
-                if (!now.equals(after)) {
-                    log.debug("Orders of {} changed after {} ms of long poll", id, System.currentTimeMillis() - start);
-                }
-                return transactions.execute(tx -> store.orders(id, properties.lease().toMillis(), seal));
-            }
-            signal.awaitChange(seen, Math.min(POLL_STEP_MS, Math.max(1, deadline - System.currentTimeMillis())));
+        });
+        result.onTimeout(() -> {
+            longPolls.forget(answer);
+            result.setErrorResult(ApiException.unavailable("no answer in time; poll again"));
+        });
+        result.onCompletion(() -> longPolls.forget(answer));
+        return result;
+    }
+
+    /**
+     * The caller's token must be the worker's own: a WORKER token acts only as the worker id (or
+     * prefixed pool of ids) it was issued for (docs/security.md, "Fleet identity").
+     */
+    private static Caller requireActingAs(String id) {
+        requireWorkerId(id);
+        Caller caller = Caller.current().orElseThrow(() -> ApiException.unauthorized("a worker's token is needed"));
+        if (!caller.mayActAsWorker(id)) {
+            throw ApiException.forbidden("token '" + caller.name() + "' acts as " + caller.scope()
+                    + ", not as worker " + id);
         }
+        return caller;
     }
 
     /**
@@ -177,45 +167,6 @@ class FleetController {
             return new WorkerResponse(w.id(), w.kind(), w.pinnedNode(), w.address(), w.version(), w.startedAt(),
                     w.lastHeartbeat(), age, age < properties.lease().toMillis(), held.getOrDefault(w.id(), List.of()));
         }).toList();
-    }
-
-    /**
-     * A worker met a divergence (docs/sync.md): the target holds writes its source's new master never
-     * had. Recorded once on the link's timeline with its range, whichever heartbeat carries it first.
-     */
-    private void recordDivergence(FleetProtocol.AssignmentReport report) {
-        FleetProtocol.Divergence d = report.divergence();
-        int slash = report.id().lastIndexOf('/');
-        String link = slash < 0 ? report.id() : report.id().substring(0, slash);
-        String message = "shard " + report.id().substring(slash + 1) + ": offsets " + d.fromOffset() + ".." + d.toOffset()
-                + " of replication id " + d.replid() + " were applied to the target but are not in the new master's history";
-        if (events.recordOnce(EventType.DIVERGENCE, link, message, Map.of("assignment", report.id(), "epoch", report.epoch(),
-                "replid", d.replid(), "fromOffset", d.fromOffset(), "toOffset", d.toOffset(),
-                "bytes", d.toOffset() - d.fromOffset() + 1, "detectedAt", String.valueOf(d.at())))) {
-            log.warn("Divergence on {}: {}", link, message);
-            divergences.increment();
-        }
-    }
-
-    private static void validate(String id, FleetProtocol.Heartbeat heartbeat) {
-        requireWorkerId(id);
-        FieldProblems problems = new FieldProblems();
-        if (heartbeat.kind() == null) {
-            problems.add("kind", "must be POOLED or SIDECAR");
-        } else if ((heartbeat.kind() == FleetProtocol.Kind.SIDECAR) != (heartbeat.pinnedNode() != null)) {
-            problems.add("pinnedNode", "a SIDECAR worker names the node it is pinned to (host:port); a POOLED one does not");
-        }
-        if (heartbeat.assignments() == null) {
-            problems.add("assignments", "must be a list (empty when running nothing)");
-        } else {
-            for (int i = 0; i < heartbeat.assignments().size(); i++) {
-                FleetProtocol.AssignmentReport report = heartbeat.assignments().get(i);
-                if (report == null || report.id() == null || report.phase() == null) {
-                    problems.add("assignments[" + i + "]", "needs id, epoch and phase");
-                }
-            }
-        }
-        problems.throwIfAny();
     }
 
     private static void requireWorkerId(String id) {

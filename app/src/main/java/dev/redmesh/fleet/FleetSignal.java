@@ -18,10 +18,19 @@ class FleetSignal implements SmartLifecycle {
     private long version;
     private boolean closing;
     private boolean running;
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    synchronized void changed() {
-        version++;
-        notifyAll();
+    void changed() {
+        synchronized (this) {
+            version++;
+            notifyAll();
+        }
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Called after every change (and at shutdown), outside this object's lock; must return quickly. */
+    void onChange(Runnable listener) {
+        listeners.add(listener);
     }
 
     synchronized long version() {
@@ -51,10 +60,13 @@ class FleetSignal implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
-        closing = true;
-        running = false;
-        notifyAll();
+    public void stop() {
+        synchronized (this) {
+            closing = true;
+            running = false;
+            notifyAll();
+        }
+        listeners.forEach(Runnable::run);
     }
 
     @Override

@@ -203,12 +203,15 @@ public class LinkService {
             problems.add(field, "at most " + MAX_PATTERNS + " patterns");
             return List.of();
         }
+        boolean valid = true;
         for (int i = 0; i < patterns.size(); i++) {
             String pattern = patterns.get(i);
             if (pattern == null || pattern.isEmpty() || pattern.length() > MAX_PATTERN_LENGTH) {
                 problems.add(field + "[" + i + "]", "must be a glob pattern of 1 to " + MAX_PATTERN_LENGTH + " characters");
+                valid = false;
             }
         }
-        return List.copyOf(patterns);
+        // a null entry has been reported; List.copyOf would throw on it
+        return valid ? List.copyOf(patterns) : List.of();
     }
 }

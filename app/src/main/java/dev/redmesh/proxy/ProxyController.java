@@ -86,6 +86,11 @@ class ProxyController {
         if (!NODE_ID.matcher(nodeId).matches()) {
             throw ApiException.invalid("node", "must match " + NODE_ID.pattern());
         }
+        Caller caller = Caller.of(request).orElseThrow();
+        if (!caller.mayServeProxy(name, nodeId)) {
+            throw ApiException.forbidden("token '" + caller.name() + "' serves " + caller.scope() + ", not node " + nodeId
+                    + " of region " + name);
+        }
         String yaml = switch (bootstrap) {
             case "static" -> {
                 configs.refresh();
@@ -94,9 +99,10 @@ class ProxyController {
             }
             case "ads" -> {
                 if (xds.port() < 0) {
-                    throw ApiException.conflict("the xDS server is disabled here (redmesh.proxy.xds-port=-1)");
+                    throw ApiException.conflict("no xDS server runs here (redmesh.proxy.xds-port is -1, or its port was taken"
+                            + " at start: see the log)");
                 }
-                String host = properties.xdsAddress() != null ? EnvoyResources.host(properties.xdsAddress()) : request.getServerName();
+                String host = properties.xdsAddress() != null ? EnvoyResources.host(properties.xdsAddress()) : xdsHost(request);
                 int port = properties.xdsAddress() != null ? EnvoyResources.port(properties.xdsAddress()) : xds.port();
                 yield ProtoYaml.toYaml(EnvoyBootstrap.adsBootstrap(name, nodeId, host, port, authorization(request),
                         properties));
@@ -104,6 +110,17 @@ class ProxyController {
             default -> throw ApiException.invalid("bootstrap", "must be static or ads");
         };
         return ResponseEntity.ok().contentType(YAML).body(yaml);
+    }
+
+    /**
+     * Where proxies dial the xDS server when {@code redmesh.proxy.xds-address} is not set: the address it
+     * listens on, or (listening on every interface) the one this request came in on — never the
+     * request's Host header, which the caller chooses.
+     */
+    private String xdsHost(HttpServletRequest request) {
+        String bind = properties.xdsBindAddress();
+        boolean everyInterface = bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]");
+        return everyInterface ? request.getLocalAddr() : bind;
     }
 
     /** A PROXY caller's own token goes into the ADS bootstrap; anyone else gets a placeholder to replace. */

@@ -49,7 +49,11 @@ class XdsServer implements SmartLifecycle {
     /** The port was set by the operator, not left at its default: a clash then stops the start. */
     private final boolean portConfigured;
     private final SimpleCache<String> cache = new SimpleCache<>(XdsServer::regionOf);
+    private final XdsStreams streams = new XdsStreams();
+    private final dev.redmesh.lifecycle.PeriodicLoop recheck;
     private volatile Server server;
+    /** The caller a stream authenticated as, for the callbacks that see its node. */
+    static final io.grpc.Context.Key<Caller> CALLER = io.grpc.Context.key("redmesh-caller");
 
     XdsServer(XdsConfigs configs, ProxyRegistry registry, TokenService tokens, ProxyProperties properties,
               org.springframework.core.env.Environment environment) {
@@ -58,6 +62,9 @@ class XdsServer implements SmartLifecycle {
         this.tokens = tokens;
         this.properties = properties;
         this.portConfigured = environment.containsProperty("redmesh.proxy.xds-port");
+        this.recheck = dev.redmesh.lifecycle.PeriodicLoop.every(
+                environment.getProperty("redmesh.security.token-cache-ttl", java.time.Duration.class, java.time.Duration.ofSeconds(5)),
+                "xds-token-recheck", this::recheckTokens);
     }
 
     static String regionOf(Node node) {
@@ -79,7 +86,7 @@ class XdsServer implements SmartLifecycle {
         }
         configs.onChange(config -> cache.setSnapshot(config.region(), Snapshot.create(config.clusters(), List.of(),
                 config.listeners(), List.of(), List.of(), config.version())));
-        V3DiscoveryServer discovery = new V3DiscoveryServer(registry, cache);
+        V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(new IdentityCheck(), registry), cache);
         InetSocketAddress bind = new InetSocketAddress(properties.xdsBindAddress(), properties.xdsPort());
         try {
             server = NettyServerBuilder.forAddress(bind)
@@ -99,6 +106,7 @@ class XdsServer implements SmartLifecycle {
             return;
         }
         log.info("xDS (ADS) server for Envoy proxies on {}:{}", properties.xdsBindAddress(), server.getPort());
+        recheck.start();
     }
 
     /** gRPC's Netty reports a taken port as its own native exception, somewhere down the causes. */
@@ -111,8 +119,25 @@ class XdsServer implements SmartLifecycle {
         return false;
     }
 
+    /** A stream ends as soon as its token is revoked here; one revoked on another control plane, at the next recheck. */
+    @org.springframework.context.event.EventListener
+    void revoked(TokenService.Revoked revoked) {
+        streams.end(s -> revoked.tokenId().equals(s.caller().tokenId()), "the token was revoked");
+    }
+
+    private void recheckTokens() {
+        streams.end(s -> s.caller().tokenId() != null && tokens.byTokenId(s.caller().tokenId(), Caller.Via.BEARER).isEmpty(),
+                "the token was revoked or has expired");
+    }
+
+    /** Open streams right now (for tests and the log). */
+    int openStreams() {
+        return streams.size();
+    }
+
     @Override
     public void stop() {
+        recheck.stop(java.time.Duration.ofSeconds(5));
         Server s = server;
         server = null;
         if (s != null) {
@@ -146,7 +171,28 @@ class XdsServer implements SmartLifecycle {
                         + "; configuration streams need PROXY"), new Metadata());
                 return new ServerCall.Listener<>() { };
             }
-            return next.startCall(call, headers);
+            return streams.open(caller.get(), call, headers, next);
+        }
+    }
+
+    /**
+     * A PROXY token serves one region's proxies: a stream whose node names another region, or a node id
+     * outside the token's scope, ends before anything is recorded or sent.
+     */
+    private static final class IdentityCheck implements io.envoyproxy.controlplane.server.DiscoveryServerCallbacks {
+        @Override
+        public void onV3StreamRequest(long streamId, io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest request)
+                throws io.envoyproxy.controlplane.server.exception.RequestException {
+            Caller caller = CALLER.get();
+            if (caller != null && request.hasNode() && !caller.mayServeProxy(regionOf(request.getNode()), request.getNode().getId())) {
+                throw new io.envoyproxy.controlplane.server.exception.RequestException(Status.PERMISSION_DENIED.withDescription(
+                        "token '" + caller.name() + "' serves " + caller.scope() + ", not node " + request.getNode().getId()
+                                + " of region " + regionOf(request.getNode())));
+            }
+        }
+
+        @Override
+        public void onV3StreamDeltaRequest(long streamId, io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest request) {
         }
     }
 }

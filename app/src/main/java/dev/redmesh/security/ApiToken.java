@@ -42,10 +42,27 @@ class ApiToken {
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
+    @Column(name = "worker_scope")
+    private String workerScope;
+
+    @Column(name = "proxy_region")
+    private String proxyRegion;
+
+    @Column(name = "proxy_node_scope")
+    private String proxyNodeScope;
+
     protected ApiToken() {
     }
 
-    ApiToken(String id, String name, Role role, byte[] secretHash, Instant createdAt, String createdBy, Instant expiresAt) {
+    ApiToken(String id, String name, Role role, byte[] secretHash, Instant createdAt, String createdBy, Instant expiresAt,
+             TokenScope scope) {
+        this(id, name, role, secretHash, createdAt, createdBy, expiresAt);
+        this.workerScope = scope.worker();
+        this.proxyRegion = scope.proxyRegion();
+        this.proxyNodeScope = scope.proxyNode();
+    }
+
+    private ApiToken(String id, String name, Role role, byte[] secretHash, Instant createdAt, String createdBy, Instant expiresAt) {
         this.id = id;
         this.name = name;
         this.role = role;
@@ -103,5 +120,9 @@ class ApiToken {
 
     Instant getRevokedAt() {
         return revokedAt;
+    }
+
+    TokenScope getScope() {
+        return new TokenScope(workerScope, proxyRegion, proxyNodeScope);
     }
 }

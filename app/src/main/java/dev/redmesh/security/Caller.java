@@ -9,10 +9,30 @@ import org.springframework.security.core.context.SecurityContextHolder;
  * Who is calling: the token's name (what the audit trail shows), its role, and how it proved itself.
  *
  * @param tokenId the stored token's id; null for the configured bootstrap token and in-process callers
+ * @param scope   whom a machine token (WORKER, PROXY) may act as; {@link TokenScope#NONE} otherwise
  */
-public record Caller(String name, Role role, String tokenId, Via via) {
+public record Caller(String name, Role role, String tokenId, Via via, TokenScope scope) {
 
     public enum Via { BEARER, SESSION, INTERNAL }
+
+    public Caller(String name, Role role, String tokenId, Via via) {
+        this(name, role, tokenId, via, TokenScope.NONE);
+    }
+
+    /** A WORKER token whose scope includes this worker id. */
+    public boolean mayActAsWorker(String workerId) {
+        return role == Role.WORKER && scope.allowsWorker(workerId);
+    }
+
+    /** An ADMIN, or a PROXY token whose scope includes this region and node id. */
+    public boolean mayServeProxy(String region, String nodeId) {
+        return role == Role.ADMIN || role == Role.PROXY && scope.allowsProxy(region, nodeId);
+    }
+
+    /** What limits and rate counters key this caller by: its token, else its name. */
+    public String key() {
+        return tokenId != null ? "token:" + tokenId : "name:" + name;
+    }
 
     /** The request attribute under which the caller of a request stays known after the security filters return. */
     static final String ATTRIBUTE = Caller.class.getName();

@@ -27,25 +27,36 @@ final class CallerFilter extends OncePerRequestFilter {
     private final TokenService tokens;
     private final SessionService sessions;
     private final ProblemResponses problems;
+    private final AuthFailureLimiter failures;
 
-    CallerFilter(TokenService tokens, SessionService sessions, ProblemResponses problems) {
+    CallerFilter(TokenService tokens, SessionService sessions, ProblemResponses problems, AuthFailureLimiter failures) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.problems = problems;
+        this.failures = failures;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String authorization = request.getHeader("Authorization");
+        boolean signIn = "POST".equals(request.getMethod()) && "/api/v1/session".equals(request.getRequestURI());
+        if ((authorization != null || signIn) && failures.limited(request.getRemoteAddr())) {
+            response.setHeader("Retry-After", Long.toString(failures.retryAfterSeconds(request.getRemoteAddr())));
+            problems.write(response, org.springframework.http.HttpStatus.TOO_MANY_REQUESTS, dev.redmesh.web.ProblemType.TOO_MANY_REQUESTS,
+                    "too many tokens or sign-ins from this address were refused in the last minute; try again later");
+            return;
+        }
         if (authorization != null) {
             String token = Caller.bearerToken(authorization);
             if (token == null) {
+                failures.failed(request.getRemoteAddr(), false);
                 problems.unauthorized(response, "use 'Authorization: Bearer <token>'");
                 return;
             }
             Optional<Caller> caller = tokens.authenticate(token);
             if (caller.isEmpty()) {
+                failures.failed(request.getRemoteAddr(), false);
                 problems.unauthorized(response, "the token is not valid: unknown, revoked or expired");
                 return;
             }

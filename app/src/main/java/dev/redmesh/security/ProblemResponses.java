@@ -27,7 +27,8 @@ public final class ProblemResponses {
         write(response, HttpStatus.FORBIDDEN, ProblemType.FORBIDDEN, detail);
     }
 
-    private void write(HttpServletResponse response, HttpStatus status, ProblemType type, String detail) throws IOException {
+    /** Any problem document, for filters that answer before MVC does (size and rate limits). */
+    public void write(HttpServletResponse response, HttpStatus status, ProblemType type, String detail) throws IOException {
         java.util.Map<String, Object> problem = new java.util.LinkedHashMap<>();
         problem.put("type", type.uri().toString());
         problem.put("title", type.title());

@@ -21,15 +21,27 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /**
+     * The dashboard loads only its own scripts and styles, talks only to its own origin, and cannot be
+     * framed; inline styles stay allowed (uPlot and the Swagger UI set them).
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, TokenService tokens, SessionService sessions, ObjectMapper json,
+                                    AuthFailureLimiter failures,
                                     @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping handlers)
             throws Exception {
         ProblemResponses problems = new ProblemResponses(json);
         StatelessApi.configure(http, problems, "this needs a token: 'Authorization: Bearer <token>' or a dashboard sign-in")
-                .addFilterBefore(new CallerFilter(tokens, sessions, problems), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new CallerFilter(tokens, sessions, problems, failures), AnonymousAuthenticationFilter.class)
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .authorizeHttpRequests(authorize -> {
-                    authorize.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll();
+                    // an error page, a forward, and the second dispatch of an async request (a long poll's
+                    // answer) were authorized when the request came in
+                    authorize.dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD, DispatcherType.ASYNC).permitAll();
                     AccessPolicy.API.forEach(rule -> apply(authorize, rule));
                     // an API operation without a rule is closed to everyone (the OpenAPI policy test names
                     // it); a path or method that serves nothing goes on to its 404 or 405
@@ -41,6 +53,12 @@ class SecurityConfiguration {
                     authorize.anyRequest().permitAll();
                 });
         return http.build();
+    }
+
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<RequestLimitFilter> requestLimits(RequestLimits limits, ObjectMapper json,
+                                                                                                 io.micrometer.core.instrument.MeterRegistry meters) {
+        return RequestLimitFilter.registration(limits, json, meters);
     }
 
     private static boolean servesSomething(RequestMappingHandlerMapping handlers, jakarta.servlet.http.HttpServletRequest request) {

@@ -6,7 +6,6 @@ import java.util.Optional;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 import dev.redmesh.audit.AuditTrail;
 import dev.redmesh.web.ApiException;
@@ -29,11 +28,13 @@ class SessionController {
     private final TokenService tokens;
     private final SessionService sessions;
     private final AuditTrail audit;
+    private final AuthFailureLimiter failures;
 
-    SessionController(TokenService tokens, SessionService sessions, AuditTrail audit) {
+    SessionController(TokenService tokens, SessionService sessions, AuditTrail audit, AuthFailureLimiter failures) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.audit = audit;
+        this.failures = failures;
     }
 
     record SignIn(String token) {
@@ -56,10 +57,20 @@ class SessionController {
         if (request.token() == null || request.token().isBlank()) {
             throw ApiException.invalid("token", "is required");
         }
-        Caller caller = tokens.authenticate(request.token().strip())
-                .orElseThrow(() -> ApiException.invalid("token", "is not valid: unknown, revoked or expired"));
-        SessionService.Session session = sessions.open(caller)
-                .orElseThrow(() -> ApiException.invalid("token", "cannot open a dashboard session"));
+        Optional<Caller> proved = tokens.authenticate(request.token().strip());
+        if (proved.isEmpty()) {
+            failures.failed(http.getRemoteAddr(), true);
+            throw ApiException.unauthorized("the token is not valid: unknown, revoked or expired");
+        }
+        Caller caller = proved.get();
+        SessionService.Session session;
+        try {
+            session = sessions.open(caller);
+        } catch (SessionService.RefusedException refused) {
+            throw ApiException.forbidden(refused.reason() == SessionService.Refusal.MACHINE_TOKEN
+                    ? "a " + caller.role() + " token is for machines and cannot sign in to the dashboard; use a VIEWER, OPERATOR or ADMIN token"
+                    : "this credential cannot open a dashboard session");
+        }
         audit.signedIn(caller);
         ResponseCookie cookie = ResponseCookie.from(SessionService.COOKIE, session.cookie()).httpOnly(true)
                 .secure(http.isSecure()).sameSite("Strict").path("/").maxAge(java.time.Duration.between(Instant.now(),
@@ -83,8 +94,12 @@ class SessionController {
     }
 
     @DeleteMapping
-    @Operation(summary = "Sign out: clears the session cookie")
-    ResponseEntity<Void> signOut(HttpServletResponse response) {
+    @Operation(summary = "Sign out: ends the session on every control plane and clears its cookie")
+    ResponseEntity<Void> signOut(HttpServletRequest request) {
+        String current = CallerFilter.sessionCookie(request);
+        if (current != null) {
+            sessions.close(current);
+        }
         ResponseCookie cookie = ResponseCookie.from(SessionService.COOKIE, "").httpOnly(true).sameSite("Strict")
                 .path("/").maxAge(0).build();
         return ResponseEntity.status(HttpStatus.NO_CONTENT).header(HttpHeaders.SET_COOKIE, cookie.toString()).build();

@@ -4,99 +4,142 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Dashboard sessions without server-side state, so any control plane behind a load balancer accepts
- * them: a sign-in exchanges an API token for a cookie naming that token and an expiry, signed with a
- * key derived from the secrets key. Every request re-checks the named token, so revoking it ends its
- * sessions too. Requests that change something must also carry a CSRF token derived from the cookie,
- * which a page of another site can neither read nor compute.
+ * Dashboard sessions, kept in Postgres so that every control plane behind a load balancer knows them:
+ * a sign-in exchanges an API token for a cookie holding 32 random bytes, of which only a hash is
+ * stored. A session ends when its user signs out (on every control plane at once, or within
+ * {@code redmesh.security.token-cache-ttl} on those that had just checked it), when it expires, when
+ * its token is revoked, or — opened with the configured admin token — when that token is replaced.
+ * Requests that change something must also carry a CSRF token derived from the cookie, which a page
+ * of another site can neither read nor compute. Machine tokens (WORKER, PROXY) open no sessions.
  */
 @Service
 class SessionService {
 
     static final String COOKIE = "redmesh_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
-    private static final String ADMIN_TOKEN_SUBJECT = "a:";
-    private static final String TOKEN_SUBJECT = "t:";
+    private static final String COOKIE_PREFIX = "rms_";
+    /** Expired sessions are kept this long (for the audit trail's sake), then deleted at a sign-in. */
+    private static final Duration KEPT_AFTER_EXPIRY = Duration.ofDays(1);
 
     private final SecretCipher keys;
     private final TokenService tokens;
+    private final DashboardSessionRepository sessions;
     private final SecurityProperties properties;
+    private final TransactionTemplate transactions;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    /** An open session as last read from Postgres; its token is checked at every use (a revocation shows at once). */
+    private record Cached(DashboardSession session, long validUntilNanos) {
+    }
 
     record Session(String cookie, String csrfToken, Caller caller, Instant expiresAt) {
     }
 
-    SessionService(SecretCipher keys, TokenService tokens, SecurityProperties properties, Clock clock) {
+    /** Why a caller gets no session. */
+    enum Refusal { MACHINE_TOKEN, IN_PROCESS }
+
+    SessionService(SecretCipher keys, TokenService tokens, DashboardSessionRepository sessions, SecurityProperties properties,
+                   TransactionTemplate transactions, Clock clock) {
         this.keys = keys;
         this.tokens = tokens;
+        this.sessions = sessions;
         this.properties = properties;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
-    /** A session for a caller who just proved a token; in-process credentials get none. */
-    Optional<Session> open(Caller caller) {
-        String subject;
-        if (caller.tokenId() != null) {
-            subject = TOKEN_SUBJECT + caller.tokenId();
-        } else if (caller.via() == Caller.Via.BEARER) {
-            subject = ADMIN_TOKEN_SUBJECT;
-        } else {
-            return Optional.empty();
+    /** A session for a person who just proved a token; a machine token or an in-process credential gets a refusal. */
+    Session open(Caller caller) throws RefusedException {
+        if (caller.role() == Role.WORKER || caller.role() == Role.PROXY) {
+            throw new RefusedException(Refusal.MACHINE_TOKEN);
         }
-        Instant expires = clock.instant().plus(properties.sessionTtl());
-        byte[] nonce = new byte[12];
-        random.nextBytes(nonce);
-        String payload = "v1|" + subject + "|" + expires.getEpochSecond() + "|" + HexFormat.of().formatHex(nonce);
-        String cookie = b64(payload.getBytes(StandardCharsets.UTF_8)) + "." + b64(keys.derive("session", payload.getBytes(StandardCharsets.UTF_8)));
+        byte[] adminTokenHash = null;
+        if (caller.tokenId() == null) {
+            if (caller.via() != Caller.Via.BEARER) {
+                throw new RefusedException(Refusal.IN_PROCESS);
+            }
+            adminTokenHash = tokens.adminTokenHash();
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String cookie = COOKIE_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Instant now = clock.instant();
+        Instant expires = now.plus(properties.sessionTtl());
+        DashboardSession row = new DashboardSession(StatelessApi.sha256(cookie), caller.tokenId(), adminTokenHash, caller.name(),
+                caller.role(), now, expires);
+        transactions.executeWithoutResult(tx -> {
+            sessions.deleteExpiredBefore(now.minus(KEPT_AFTER_EXPIRY));
+            sessions.save(row);
+        });
         Caller sessionCaller = new Caller(caller.name(), caller.role(), caller.tokenId(), Caller.Via.SESSION);
-        return Optional.of(new Session(cookie, csrf(cookie), sessionCaller, expires));
+        return new Session(cookie, csrf(cookie), sessionCaller, expires);
     }
 
-    /** The caller a session cookie stands for, while the cookie is genuine, unexpired and its token usable. */
+    static final class RefusedException extends Exception {
+        private final Refusal reason;
+
+        RefusedException(Refusal reason) {
+            super(reason.name(), null, false, false);
+            this.reason = reason;
+        }
+
+        Refusal reason() {
+            return reason;
+        }
+    }
+
+    /** The caller a session cookie stands for, while the session is open and its token usable. */
     Optional<Caller> verify(String cookie) {
-        int dot = cookie.indexOf('.');
-        if (dot < 0 || cookie.length() > 1000) {
+        if (!cookie.startsWith(COOKIE_PREFIX) || cookie.length() > 100) {
             return Optional.empty();
         }
-        byte[] payload;
-        byte[] signature;
-        try {
-            payload = Base64.getUrlDecoder().decode(cookie.substring(0, dot));
-            signature = Base64.getUrlDecoder().decode(cookie.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (!MessageDigest.isEqual(signature, keys.derive("session", payload))) {
-            return Optional.empty();
-        }
-        String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|");
-        if (parts.length != 4 || !parts[0].equals("v1")) {
-            return Optional.empty();
-        }
-        try {
-            if (Instant.ofEpochSecond(Long.parseLong(parts[2])).isBefore(clock.instant())) {
+        String key = HexFormat.of().formatHex(StatelessApi.sha256(cookie));
+        Cached cached = cache.get(key);
+        DashboardSession session;
+        if (cached != null && System.nanoTime() < cached.validUntilNanos()) {
+            session = cached.session();
+        } else {
+            session = transactions.execute(tx -> sessions.findById(StatelessApi.sha256(cookie)).orElse(null));
+            if (session == null) {
+                cache.remove(key);
                 return Optional.empty();
             }
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+            cache.put(key, new Cached(session, System.nanoTime() + properties.tokenCacheTtl().toNanos()));
         }
-        if (parts[1].equals(ADMIN_TOKEN_SUBJECT)) {
-            return properties.adminToken() == null ? Optional.empty()
-                    : Optional.of(new Caller("admin-token", Role.ADMIN, null, Caller.Via.SESSION));
+        return session.openAt(clock.instant()) ? callerOf(session) : Optional.empty();
+    }
+
+    private Optional<Caller> callerOf(DashboardSession session) {
+        if (session.getTokenId() != null) {
+            return tokens.byTokenId(session.getTokenId(), Caller.Via.SESSION);
         }
-        if (parts[1].startsWith(TOKEN_SUBJECT)) {
-            return tokens.byTokenId(parts[1].substring(TOKEN_SUBJECT.length()), Caller.Via.SESSION);
-        }
-        return Optional.empty();
+        byte[] current = tokens.adminTokenHash();
+        return current != null && MessageDigest.isEqual(current, session.getAdminTokenHash())
+                ? Optional.of(new Caller(session.getName(), Role.ADMIN, null, Caller.Via.SESSION))
+                : Optional.empty();
+    }
+
+    /** Signing out: the session ends now, here and (after their cache time) on every other control plane. */
+    void close(String cookie) {
+        cache.remove(HexFormat.of().formatHex(StatelessApi.sha256(cookie)));
+        transactions.executeWithoutResult(tx -> sessions.findById(StatelessApi.sha256(cookie)).ifPresent(s -> {
+            s.revoke(clock.instant());
+            sessions.save(s);
+        }));
     }
 
     String csrf(String cookie) {

@@ -29,14 +29,24 @@ class TokenController {
         this.tokens = tokens;
     }
 
-    record TokenRequest(String name, Role role, Instant expiresAt) {
+    /**
+     * @param worker for a WORKER token: the worker id it acts as, or a prefix ending in * for a pool
+     * @param proxy  for a PROXY token: the region whose proxies it serves, and optionally their node ids
+     */
+    record TokenRequest(String name, Role role, Instant expiresAt, String worker, ProxyScope proxy) {
+    }
+
+    record ProxyScope(String region, String node) {
     }
 
     @PostMapping
-    @Operation(summary = "Create a token; the answer holds its value, which cannot be read again")
+    @Operation(summary = "Create a token; the answer holds its value, which cannot be read again. A WORKER token names "
+            + "the worker it acts as (\"worker\"), a PROXY token the region it serves (\"proxy\")")
     ResponseEntity<TokenService.Issued> create(@RequestBody TokenRequest request) {
         Caller by = Caller.current().orElseThrow();
-        TokenService.Issued issued = tokens.create(request.name(), request.role(), request.expiresAt(), by);
+        TokenScope scope = new TokenScope(request.worker(), request.proxy() == null ? null : request.proxy().region(),
+                request.proxy() == null ? null : request.proxy().node());
+        TokenService.Issued issued = tokens.create(request.name(), request.role(), request.expiresAt(), scope, by);
         return ResponseEntity.created(URI.create("/api/v1/tokens/" + issued.id())).body(issued);
     }
 

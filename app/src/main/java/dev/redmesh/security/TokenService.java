@@ -57,11 +57,18 @@ public class TokenService implements SmartInitializingSingleton {
     }
 
     /** A new token: {@code value} is shown this once and cannot be recovered. */
-    public record Issued(String id, String name, Role role, String value, Instant expiresAt) {
+    public record Issued(String id, String name, Role role, String value, Instant expiresAt, TokenScope scope) {
     }
 
+    /** Published when a token is revoked, so that whatever this process holds open for it (xDS streams) ends. */
+    public record Revoked(String tokenId) {
+    }
+
+    private final org.springframework.context.ApplicationEventPublisher publisher;
+
     TokenService(ApiTokenRepository tokens, AuditTrail audit, SecurityProperties properties, TransactionTemplate transactions,
-                 Clock clock) {
+                 Clock clock, org.springframework.context.ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.tokens = tokens;
         this.audit = audit;
         this.properties = properties;
@@ -73,11 +80,18 @@ public class TokenService implements SmartInitializingSingleton {
     /** With no admin token configured and none stored, makes one, so that a fresh install can be administered. */
     @Override
     public void afterSingletonsInstantiated() {
+        transactions.executeWithoutResult(tx -> tokens.findAllByOrderByCreatedAtAsc().stream()
+                .filter(t -> (t.getRole() == Role.WORKER || t.getRole() == Role.PROXY) && t.getScope().unscoped()
+                        && t.usableAt(clock.instant()))
+                .forEach(t -> log.warn("Token '{}' ({}) was made before tokens had scopes and may act as any {}: revoke it and "
+                        + "issue one for the worker id or pool (\"worker\") or the region (\"proxy\") it serves "
+                        + "(docs/security.md)", t.getName(), t.getRole(), t.getRole() == Role.WORKER ? "worker" : "proxy")));
         if (properties.adminToken() != null) {
             return;
         }
         Issued issued = transactions.execute(tx -> tokens.existsByRoleAndRevokedAtIsNull(Role.ADMIN) ? null
-                : issue(BOOTSTRAP_NAME + "-" + HexFormat.of().formatHex(randomBytes(3)), Role.ADMIN, null, "redmesh"));
+                : issue(BOOTSTRAP_NAME + "-" + HexFormat.of().formatHex(randomBytes(3)), Role.ADMIN, null, TokenScope.NONE,
+                "redmesh"));
         if (issued == null) {
             return;
         }
@@ -92,7 +106,7 @@ public class TokenService implements SmartInitializingSingleton {
     }
 
     @Transactional
-    public Issued create(String name, Role role, Instant expiresAt, Caller by) {
+    public Issued create(String name, Role role, Instant expiresAt, TokenScope scope, Caller by) {
         FieldProblems problems = new FieldProblems();
         ResourceNames.check("name", name, problems);
         if (role == null) {
@@ -101,30 +115,64 @@ public class TokenService implements SmartInitializingSingleton {
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
             problems.add("expiresAt", "must be in the future");
         }
+        checkScope(role, scope, problems);
         problems.throwIfAny();
         if (tokens.existsByName(name)) {
             throw ApiException.conflict("a token named '" + name + "' exists; revoke it or choose another name");
         }
-        Issued issued = issue(name, role, expiresAt, by.name());
+        Issued issued = issue(name, role, expiresAt, scope, by.name());
         audit.changed("token", issued.id(), null, view(get(issued.id())));
         return issued;
     }
 
+    /**
+     * A WORKER token acts as one worker id or a prefixed pool of them; a PROXY token serves one region
+     * (its node ids optionally by pattern); no other role takes a scope.
+     */
+    private static void checkScope(Role role, TokenScope scope, FieldProblems problems) {
+        if (role == Role.WORKER) {
+            if (scope.worker() == null) {
+                problems.add("worker", "a WORKER token acts as one worker: name its id, or a prefix ending in * for a pool");
+            } else if (!TokenScope.WORKER_PATTERN.matcher(scope.worker()).matches()) {
+                problems.add("worker", "must be a worker id, or a prefix ending in * (" + TokenScope.WORKER_PATTERN.pattern() + ")");
+            }
+        } else if (scope.worker() != null) {
+            problems.add("worker", "only a WORKER token acts as a worker");
+        }
+        if (role == Role.PROXY) {
+            if (scope.proxyRegion() == null) {
+                problems.add("proxy.region", "a PROXY token serves the proxies of one region: name it");
+            } else {
+                ResourceNames.check("proxy.region", scope.proxyRegion(), problems);
+            }
+            if (scope.proxyNode() != null && !TokenScope.NODE_PATTERN.matcher(scope.proxyNode()).matches()) {
+                problems.add("proxy.node", "must be a node id, or a prefix ending in *");
+            }
+        } else if (scope.proxyRegion() != null || scope.proxyNode() != null) {
+            problems.add("proxy", "only a PROXY token serves proxies");
+        }
+    }
+
     /** A token as the audit trail and the API show it: never its value or hash. */
     record TokenView(String id, String name, Role role, Instant createdAt, String createdBy, Instant expiresAt,
-                     Instant lastUsedAt, Instant revokedAt) {
+                     Instant lastUsedAt, Instant revokedAt, String worker, ProxyScopeView proxy) {
+    }
+
+    record ProxyScopeView(String region, String node) {
     }
 
     static TokenView view(ApiToken t) {
+        TokenScope scope = t.getScope();
         return new TokenView(t.getId(), t.getName(), t.getRole(), t.getCreatedAt(), t.getCreatedBy(), t.getExpiresAt(),
-                t.getLastUsedAt(), t.getRevokedAt());
+                t.getLastUsedAt(), t.getRevokedAt(), scope.worker(),
+                scope.proxyRegion() == null ? null : new ProxyScopeView(scope.proxyRegion(), scope.proxyNode()));
     }
 
-    private Issued issue(String name, Role role, Instant expiresAt, String by) {
+    private Issued issue(String name, Role role, Instant expiresAt, TokenScope scope, String by) {
         String id = HexFormat.of().formatHex(randomBytes(8));
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
-        tokens.save(new ApiToken(id, name, role, sha256(secret), clock.instant(), by, expiresAt));
-        return new Issued(id, name, role, PREFIX + id + "_" + secret, expiresAt);
+        tokens.save(new ApiToken(id, name, role, sha256(secret), clock.instant(), by, expiresAt, scope));
+        return new Issued(id, name, role, PREFIX + id + "_" + secret, expiresAt, scope);
     }
 
     List<ApiToken> list() {
@@ -144,6 +192,7 @@ public class TokenService implements SmartInitializingSingleton {
         tokens.save(token);
         cache.values().removeIf(c -> id.equals(c.caller().tokenId()));
         audit.changed("token", id, before, view(token));
+        publisher.publishEvent(new Revoked(id));
         return token;
     }
 
@@ -201,12 +250,12 @@ public class TokenService implements SmartInitializingSingleton {
             if (token.getLastUsedAt() == null || token.getLastUsedAt().plus(LAST_USED_EVERY).isBefore(now)) {
                 token.usedAt(now);
             }
-            return Optional.of(new Caller(token.getName(), token.getRole(), token.getId(), Caller.Via.BEARER));
+            return Optional.of(new Caller(token.getName(), token.getRole(), token.getId(), Caller.Via.BEARER, token.getScope()));
         });
     }
 
-    /** The caller a stored token stands for while it is usable (a dashboard session names its token by id). */
-    Optional<Caller> byTokenId(String id, Caller.Via via) {
+    /** The caller a stored token stands for while it is usable (a dashboard session, an xDS stream name it by id). */
+    public Optional<Caller> byTokenId(String id, Caller.Via via) {
         String key = "id:" + id;
         Cached cached = cache.get(key);
         if (cached != null && System.nanoTime() < cached.validUntilNanos()) {
@@ -214,7 +263,7 @@ public class TokenService implements SmartInitializingSingleton {
         }
         Optional<Caller> caller = transactions.execute(tx -> tokens.findById(id)
                 .filter(t -> t.usableAt(clock.instant()))
-                .map(t -> new Caller(t.getName(), t.getRole(), t.getId(), via)));
+                .map(t -> new Caller(t.getName(), t.getRole(), t.getId(), via, t.getScope())));
         caller.ifPresentOrElse(c -> cache.put(key, new Cached(c, System.nanoTime() + properties.tokenCacheTtl().toNanos())),
                 () -> cache.remove(key));
         return caller;
@@ -224,6 +273,11 @@ public class TokenService implements SmartInitializingSingleton {
         byte[] bytes = new byte[n];
         random.nextBytes(bytes);
         return bytes;
+    }
+
+    /** The configured admin token's hash, null when none is configured: a session it opened lasts while it matches. */
+    byte[] adminTokenHash() {
+        return bootstrapHash == null ? null : bootstrapHash.clone();
     }
 
     private static byte[] sha256(String value) {

@@ -31,6 +31,14 @@ public class ApiException extends RuntimeException {
     }
 
     /** The server cannot answer now but another one (or this one, later) can: 503, retry. */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, ProblemType.FORBIDDEN, detail, List.of());
+    }
+
+    public static ApiException tooManyRequests(String detail) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, ProblemType.TOO_MANY_REQUESTS, detail, List.of());
+    }
+
     public static ApiException unavailable(String detail) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ProblemType.UNAVAILABLE, detail, List.of());
     }

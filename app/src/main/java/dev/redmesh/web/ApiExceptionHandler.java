@@ -44,13 +44,39 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, body, new HttpHeaders(), ex.status(), request);
     }
 
-    @ExceptionHandler({DataIntegrityViolationException.class, OptimisticLockingFailureException.class})
-    ResponseEntity<Object> handleConcurrentChange(RuntimeException ex, WebRequest request) {
-        // Two requests raced on the same resource; the loser changed nothing and may retry.
-        log.info("Concurrent modification refused: {}", ex.getMessage());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                "The resource was changed by a concurrent request; nothing was stored. Retry the request.");
-        return handleExceptionInternal(ex, body, new HttpHeaders(), HttpStatus.CONFLICT, request);
+    @ExceptionHandler(org.springframework.dao.DataAccessException.class)
+    ResponseEntity<Object> handleDataAccess(org.springframework.dao.DataAccessException ex, WebRequest request) {
+        String sqlState = sqlState(ex);
+        if (sqlState != null && sqlState.startsWith("22")) {
+            // a data exception: a value the database cannot hold (too long, a NUL character) is the
+            // client's mistake, not a race; validation should have caught it, so the log says which
+            log.warn("A value the database refused got past validation: {}", ex.getMostSpecificCause().getMessage());
+            return handleApi(ApiException.invalid("body", "holds a value that cannot be stored (too long, or a control character)"),
+                    request);
+        }
+        if (ex instanceof DataIntegrityViolationException || ex instanceof OptimisticLockingFailureException) {
+            // Two requests raced on the same resource; the loser changed nothing and may retry.
+            log.info("Concurrent modification refused: {}", ex.getMessage());
+            ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    "The resource was changed by a concurrent request; nothing was stored. Retry the request.");
+            return handleExceptionInternal(ex, body, new HttpHeaders(), HttpStatus.CONFLICT, request);
+        }
+        if (ex instanceof org.springframework.dao.TransientDataAccessException
+                || ex instanceof org.springframework.dao.DataAccessResourceFailureException
+                || ex instanceof org.springframework.dao.RecoverableDataAccessException) {
+            log.warn("Database unavailable serving {}: {}", request.getDescription(false), ex.getMostSpecificCause().toString());
+            return handleApi(ApiException.unavailable("the database is unavailable; nothing was changed. Retry shortly."), request);
+        }
+        return handleUnexpected(ex, request);
+    }
+
+    private static String sqlState(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -106,8 +132,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemType type = typeOf(ex, statusCode);
         problem.setType(type.uri());
         problem.setTitle(type.title());
-        headers.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
-        return super.handleExceptionInternal(ex, problem, headers, statusCode, request);
+        // the headers Spring hands in for some exceptions (a 404 for an unknown path) are read-only
+        HttpHeaders writable = new HttpHeaders();
+        writable.putAll(headers);
+        writable.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+        return super.handleExceptionInternal(ex, problem, writable, statusCode, request);
     }
 
     private static ProblemType typeOf(Exception ex, HttpStatusCode status) {
@@ -134,7 +163,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "Unknown field '" + jsonPath(unknown) + "'";
         }
         if (cause instanceof InvalidFormatException invalid) {
-            return "Field '" + jsonPath(invalid) + "' has an invalid value: " + invalid.getValue();
+            String weird = invalid.getValue() instanceof String text ? StrictJsonConfiguration.CleanStrings.problemOf(text) : null;
+            // a string that is not clean text is described, not echoed back
+            return "Field '" + jsonPath(invalid) + "' has an invalid value: " + (weird != null ? "it " + weird : invalid.getValue());
         }
         if (cause instanceof JacksonException json && !json.getPath().isEmpty()) {
             return "Field '" + jsonPath(json) + "' has the wrong type or shape";

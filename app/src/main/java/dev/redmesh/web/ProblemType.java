@@ -15,6 +15,8 @@ public enum ProblemType {
     CONFLICT("conflict", "Conflict"),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type"),
+    PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large"),
+    TOO_MANY_REQUESTS("too-many-requests", "Too many requests"),
     NOT_ACCEPTABLE("not-acceptable", "Not acceptable"),
     UNAVAILABLE("unavailable", "Service unavailable"),
     INTERNAL("internal", "Internal error");

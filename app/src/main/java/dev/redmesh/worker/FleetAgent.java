@@ -4,11 +4,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.redmesh.sync.KeyFilter;
 import dev.redmesh.sync.RedisEndpoint;
@@ -62,10 +55,11 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     private final RedisTlsProperties tls;
     private final MeterRegistry meters;
     private final org.springframework.beans.factory.ObjectProvider<FleetCredentials> credentials;
+    /** This process's own control plane, when it runs one: called directly rather than over HTTP. */
+    private final org.springframework.beans.factory.ObjectProvider<ControlPlane> local;
     private volatile String id;
-    private final JsonMapper json = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Where heartbeats go: the configured URL, or this process's control plane. */
+    private volatile ControlPlane controlPlaneClient;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     /** Starts and stops assignments; made anew on every start, since a stopped context may be started again. */
     private volatile ExecutorService lifecycle;
@@ -87,7 +81,9 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     private final java.util.concurrent.Semaphore sampleNow = new java.util.concurrent.Semaphore(0);
 
     FleetAgent(FleetAgentProperties properties, WorkerProperties workerProperties, RedisTlsProperties tls, MeterRegistry meters,
-               org.springframework.beans.factory.ObjectProvider<FleetCredentials> credentials) {
+               org.springframework.beans.factory.ObjectProvider<FleetCredentials> credentials,
+               org.springframework.beans.factory.ObjectProvider<ControlPlane> local) {
+        this.local = local;
         this.properties = properties;
         this.tls = tls;
         this.credentials = credentials;
@@ -140,10 +136,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             // host and pid alone are not unique when one JVM runs several apps (tests do)
             id = defaultId() + "-" + port;
         }
-        if (controlPlane == null && event.getApplicationContext().containsBean("fleetController")) {
-            controlPlane = URI.create("http://127.0.0.1:" + port);
-        }
-        if (properties.enabled() && controlPlane != null && running0 && threads.isEmpty()) {
+        controlPlaneClient = controlPlane != null ? new HttpControlPlane(controlPlane, this::token) : local.getIfAvailable();
+        if (properties.enabled() && controlPlaneClient != null && running0 && threads.isEmpty()) {
             startLoops();
         }
     }
@@ -156,7 +150,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             return t;
         });
         running0 = true;
-        if (properties.enabled() && controlPlane != null && address != null) {
+        if (properties.enabled() && controlPlaneClient != null && address != null) {
             startLoops();
         }
     }
@@ -165,7 +159,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         if (!threads.isEmpty()) {
             return;
         }
-        log.info("Worker {} ({}) joins the fleet at {}", id, properties.kind(), controlPlane);
+        log.info("Worker {} ({}) joins the fleet at {}", id, properties.kind(), controlPlaneClient.describe());
         threads.add(loop("fleet-heartbeat", () -> {
             heartbeatOnce();
             awaitReportDue();
@@ -248,9 +242,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             if (!running0) {
                 return; // leaving: a heartbeat after the goodbye would renew the leases it just gave up
             }
-            orders = call(authorized(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id)))
-                    .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat))).build());
+            orders = controlPlaneClient.heartbeat(id, heartbeat);
         }
         if (orders != null) {
             // the control plane renewed the leases at or after sentAt: counting from sentAt errs on the safe side
@@ -285,19 +277,12 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     }
 
     void longPollOnce() {
-        FleetProtocol.Orders orders = call(authorized(HttpRequest.newBuilder(controlPlane.resolve("/api/v1/fleet/workers/" + id
-                        + "/orders?waitMs=" + LONG_POLL_MS + "&after=" + URLEncoder.encode(fingerprint, StandardCharsets.UTF_8))))
-                .timeout(Duration.ofMillis(LONG_POLL_MS + 5000)).GET().build());
+        FleetProtocol.Orders orders = controlPlaneClient.awaitOrders(id, fingerprint, LONG_POLL_MS);
         if (orders == null) {
             pause(1000);
             return;
         }
         apply(orders, "long poll");
-    }
-
-    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
-        String token = token();
-        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     /** The WORKER token this agent presents: configured, or the all-in-one process's own. */
@@ -308,24 +293,6 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             token = local == null ? null : local.token();
         }
         return token;
-    }
-
-    private FleetProtocol.Orders call(HttpRequest request) {
-        try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                log.warn("Control plane answered {} to {}: {}", response.statusCode(), request.uri().getPath(),
-                        new String(response.body(), StandardCharsets.UTF_8));
-                return null;
-            }
-            return json.readValue(response.body(), FleetProtocol.Orders.class);
-        } catch (IOException e) {
-            log.debug("Control plane unreachable: {}", e.toString());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     /** Runs exactly what the orders name: stops what is gone or changed, starts what is new. */
@@ -439,8 +406,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
 
     /** Where to connect, the password opened with this worker's token (orders carry it sealed). */
     private RedisEndpoint endpoint(FleetProtocol.Endpoint e) {
-        return new RedisEndpoint(e.seeds(), e.cluster(), e.username(), OrderSeal.open(token(), id, e.sealedPassword()),
-                e.tls());
+        return new RedisEndpoint(e.seeds(), e.cluster(), e.username(),
+                OrderSeal.open(controlPlaneClient.token(), id, e.sealedPassword()), e.tls());
     }
 
     private static String version() {
@@ -487,15 +454,10 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
      * Best effort: unanswered, the leases run out as after a crash.
      */
     private void leave() {
-        try {
-            HttpResponse<Void> response = http.send(authorized(HttpRequest.newBuilder(
-                    controlPlane.resolve("/api/v1/fleet/workers/" + id))).timeout(Duration.ofSeconds(2)).DELETE().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            log.info("Worker {} left the fleet ({})", id, response.statusCode());
-        } catch (IOException e) {
-            log.info("Worker {} could not say goodbye ({}); its leases run out instead", id, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (controlPlaneClient.leave(id)) {
+            log.info("Worker {} left the fleet", id);
+        } else {
+            log.info("Worker {} could not say goodbye; its leases run out instead", id);
         }
     }
 

@@ -29,7 +29,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * ({@code redmesh.security.admin-token}). Health stays open for probes. Imported by
  * {@link WorkerApplication} only; the control plane has its own chain.
  */
+@org.springframework.boot.context.properties.EnableConfigurationProperties(dev.redmesh.security.RequestLimits.class)
 class WorkerSecurity {
+
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<dev.redmesh.security.RequestLimitFilter> requestLimits(
+            dev.redmesh.security.RequestLimits limits, ObjectMapper json, io.micrometer.core.instrument.MeterRegistry meters) {
+        return dev.redmesh.security.RequestLimitFilter.registration(limits, json, meters);
+    }
 
     @Bean
     SecurityFilterChain workerSecurity(HttpSecurity http, FleetAgentProperties fleet, Environment environment,

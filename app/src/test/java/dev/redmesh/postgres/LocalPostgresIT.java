@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.List;
 
 import dev.redmesh.ops.StartupProblem;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,67 @@ class LocalPostgresIT {
         assertThatThrownBy(() -> LocalPostgres.start(settings("busy"))).isInstanceOf(StartupProblem.class)
                 .hasMessageContaining("holds no Postgres cluster");
         assertThat(Files.readString(dir.resolve("busy").resolve("notes.txt"))).isEqualTo("mine");
+    }
+
+    /**
+     * Issue 19, must-show 3: nobody gets in without the password — over TCP, and there is no Unix
+     * socket at all — and the password is readable by the owner only: another OS user cannot read it.
+     */
+    @Test
+    void nobodyConnectsWithoutThePasswordWhichOnlyItsOwnerCanRead() throws Exception {
+        try (LocalPostgres postgres = LocalPostgres.start(settings("data"))) {
+            assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl("postgres"), "postgres", "").close())
+                    .isInstanceOf(SQLException.class).hasMessageContaining("password");
+            assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl("postgres"), "postgres", "guess").close())
+                    .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+            assertThat(select1(postgres)).isEqualTo(1);
+
+            String socket = ".s.PGSQL." + postgres.port();
+            for (Path dir : List.of(Path.of("/tmp"), Path.of("/var/run/postgresql"), postgres.dataDirectory())) {
+                assertThat(dir.resolve(socket)).as("no Unix socket in %s", dir).doesNotExist();
+            }
+            assertThat(Files.readString(postgres.dataDirectory().resolve("pg_hba.conf"))).doesNotContain("trust")
+                    .contains("host all all 127.0.0.1/32 scram-sha-256");
+            Path passwordFile = postgres.dataDirectory().resolve(LocalPostgres.PASSWORD_FILE);
+            assertThat(Files.getPosixFilePermissions(passwordFile)).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.getPosixFilePermissions(postgres.dataDirectory())).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+            if ("root".equals(System.getProperty("user.name"))) {
+                // another account on the host: it cannot read the password (nor list the directory)
+                Process other = new ProcessBuilder("runuser", "-u", "nobody", "--", "cat", passwordFile.toString())
+                        .redirectErrorStream(true).start();
+                String said = new String(other.getInputStream().readAllBytes());
+                assertThat(other.waitFor()).as("cat as nobody: %s", said).isNotZero();
+                assertThat(said).contains("Permission denied").doesNotContain(postgres.password());
+            }
+        }
+    }
+
+    /** A data directory an earlier version made (zonky: trust, no password) starts and is secured. */
+    @Test
+    void aDirectoryAnEarlierVersionLeftOpenIsSecuredOnItsFirstStart() throws Exception {
+        Path data = dir.resolve("earlier");
+        try (var earlier = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(data)
+                .setCleanDataDirectory(false).start();
+             Connection c = earlier.getPostgresDatabase().getConnection()) {
+            c.createStatement().execute("create table kept (v text); insert into kept values ('from before')");
+        }
+        assertThat(data.resolve(LocalPostgres.PASSWORD_FILE)).doesNotExist();
+
+        try (LocalPostgres postgres = LocalPostgres.start(settings("earlier"))) {
+            assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl("postgres"), "postgres", "").close())
+                    .as("the trust it had is gone").isInstanceOf(SQLException.class);
+            try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.user(), postgres.password());
+                 var rows = c.createStatement().executeQuery("select v from kept")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).as("its data kept").isEqualTo("from before");
+            }
+            assertThat(Files.readString(data.resolve("pg_hba.conf"))).doesNotContain("trust");
+        }
+        try (LocalPostgres again = LocalPostgres.start(settings("earlier"))) {
+            assertThat(select1(again)).as("the next start uses the password it kept").isEqualTo(1);
+        }
     }
 
     private static int select1(LocalPostgres postgres) throws SQLException {

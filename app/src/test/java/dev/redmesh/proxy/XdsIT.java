@@ -67,7 +67,7 @@ class XdsIT {
         api.put("/api/v1/regions/r1", "{}");
         api.put("/api/v1/regions/r2", "{}");
         api.put("/api/v1/clusters/c1", "{\"region\":\"r1\",\"mode\":\"STANDALONE\",\"seeds\":[\"" + first.address() + "\"]}");
-        String token = api.post("/api/v1/tokens", "{\"name\":\"envoy-fleet\",\"role\":\"PROXY\"}").json().path("value").asString();
+        String token = api.post("/api/v1/tokens", "{\"name\":\"envoy-fleet\",\"role\":\"PROXY\",\"proxy\":{\"region\":\"r1\"}}").json().path("value").asString();
 
         EnvoyClient envoy = cleanup.add(new EnvoyClient(xds.port(), token, "envoy-r1-a", "r1"));
         envoy.subscribe(EnvoyClient.CLUSTERS);
@@ -164,7 +164,7 @@ class XdsIT {
         assertThat(bootstrap.getStaticResources().getListeners(0).getAddress().getSocketAddress().getPortValue()).isEqualTo(6390);
         assertThat(bootstrap.getNode().getMetadata().getFieldsOrThrow("region").getStringValue()).isEqualTo("r1");
 
-        String proxyToken = api.post("/api/v1/tokens", "{\"name\":\"envoy-r1\",\"role\":\"PROXY\"}").json().path("value").asString();
+        String proxyToken = api.post("/api/v1/tokens", "{\"name\":\"envoy-r1\",\"role\":\"PROXY\",\"proxy\":{\"region\":\"r1\",\"node\":\"envoy-*\"}}").json().path("value").asString();
         var ads = ProtoYaml.bootstrap(api.withToken(proxyToken).get("/api/v1/regions/r1/envoy.yaml?bootstrap=ads&node=envoy-7").body());
         assertThat(ads.getNode().getId()).isEqualTo("envoy-7");
         assertThat(ads.getDynamicResources().getAdsConfig().getGrpcServices(0).getInitialMetadata(0).getValue())

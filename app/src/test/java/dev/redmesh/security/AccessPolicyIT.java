@@ -39,8 +39,11 @@ class AccessPolicyIT {
     @BeforeEach
     void tokens() {
         for (Role role : Role.values()) {
+            // machine tokens act as the one worker, or serve the one region, the probe paths name
+            String scope = role == Role.WORKER ? ",\"worker\":\"policy-probe\""
+                    : role == Role.PROXY ? ",\"proxy\":{\"region\":\"policy-probe\"}" : "";
             Api.Response created = api.post("/api/v1/tokens", "{\"name\":\"policy-" + role.name().toLowerCase()
-                    + "\",\"role\":\"" + role + "\"}");
+                    + "\",\"role\":\"" + role + "\"" + scope + "}");
             assertThat(created.status()).as("%s token: %s", role, created).isEqualTo(201);
             callers.put(role, api.withToken(created.json().path("value").asString()));
         }

@@ -19,6 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.redmesh.testing.Api;
 import dev.redmesh.testing.AppIT;
 import dev.redmesh.testing.DatabaseSnapshot;
+import dev.redmesh.testing.Problems;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
@@ -32,6 +33,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * nothing stored: every table as it was, and the audit trail holding only refusals.
  */
 @AppIT
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class BadInputIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -88,6 +90,60 @@ class BadInputIT {
                     assertThat(entry.get("before")).isNull();
                     assertThat(entry.get("after")).isNull();
                 });
+    }
+
+    /**
+     * Issue 19, must-show 5: the lesser findings of the security probe, each a client error now — and a
+     * request for a path that serves nothing costs one log line at most, not a stack trace.
+     */
+    @Test
+    void theProbesLesserFindingsAreClientErrors(org.springframework.boot.test.system.CapturedOutput output) {
+        api.put("/api/v1/regions/r1", "{}");
+        api.put("/api/v1/clusters/a", "{\"region\":\"r1\",\"mode\":\"STANDALONE\",\"seeds\":[\"127.0.0.1:1\"]}");
+        api.put("/api/v1/clusters/b", "{\"region\":\"r1\",\"mode\":\"STANDALONE\",\"seeds\":[\"127.0.0.1:2\"]}");
+        DatabaseSnapshot before = DatabaseSnapshot.take(dataSource);
+        long auditBefore = new JdbcTemplate(dataSource).queryForObject("select coalesce(max(id), 0) from audit_entry", Long.class);
+
+        Problems.assertFieldError(api.post("/api/v1/links", "{\"source\":\"a\",\"target\":\"b\",\"filters\":{\"include\":[null]}}"),
+                "filters.include[0]");
+        Problems.assertProblem(api.get("/api/v1/events?subject=%00"), 400, "validation");
+        Problems.assertProblem(api.get("/api/v1/audit?actor=a%00b"), 400, "validation");
+        Problems.assertProblem(api.put("/api/v1/regions/r2", "{\"proxy\":{\"listenPort\":1.5}}"), 400, "malformed-request");
+        Problems.assertProblem(api.put("/api/v1/regions/r2", "{\"cloud\":\"aws\",\"cloud\":\"gcp\"}"), 400, "malformed-request");
+        Problems.assertProblem(api.put("/api/v1/regions/r2", "{\"displayName\":\"half \\ud800 a pair\"}"), 400, "malformed-request");
+        Problems.assertProblem(api.put("/api/v1/regions/r2", "{\"displayName\":\"nul \\u0000 inside\"}"), 400, "malformed-request");
+        Problems.assertProblem(api.put("/api/v1/regions/r2", "{\"displayName\":\"" + "x".repeat(10_000) + "\"}"), 400, "validation");
+        assertThat(api.anonymous().put("/api/v1/regions/r3", "{}").status()).isEqualTo(401);
+        assertThat(api.withToken("rm_0000_wrong").put("/api/v1/regions/r3", "{}").status()).isEqualTo(401);
+
+        int linesBefore = output.getAll().split("\n").length;
+        for (int i = 0; i < 5; i++) {
+            Problems.assertProblem(api.get("/no/such/page-" + i), 404, "not-found");
+        }
+        String logged = String.join("\n", java.util.Arrays.asList(output.getAll().split("\n"))
+                .subList(linesBefore, output.getAll().split("\n").length));
+        assertThat(logged).as("five 404s log no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(logged.lines().filter(l -> l.contains("/no/such/page")).count()).as("at most a line each").isLessThanOrEqualTo(5);
+
+        assertThat(DatabaseSnapshot.take(dataSource)).as("nothing stored").isEqualTo(before);
+        List<Map<String, Object>> audited = new JdbcTemplate(dataSource).queryForList(
+                "select actor, status from audit_entry where id > ?", auditBefore);
+        assertThat(audited).as("anonymous 401s are counted, not audited")
+                .noneMatch(entry -> "anonymous".equals(entry.get("actor")) && Integer.valueOf(401).equals(entry.get("status")));
+    }
+
+    /** The ADS bootstrap names where the xDS server listens, whatever Host header the request carried. */
+    @Test
+    void theAdsBootstrapIgnoresTheHostHeader() throws Exception {
+        api.put("/api/v1/regions/r1", "{}");
+        // Java's HTTP client will not send a Host header of one's choosing: a plain socket will
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.uri("/").getPort())) {
+            socket.getOutputStream().write(("GET /api/v1/regions/r1/envoy.yaml?bootstrap=ads HTTP/1.1\r\nHost: evil.example\r\n"
+                    + "Authorization: Bearer " + dev.redmesh.testing.TestSecurity.ADMIN_TOKEN + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 200").doesNotContain("evil.example").contains("127.0.0.1");
+        }
     }
 
     /** @param malformed false only for the plain call of an operation that takes no input at all */
@@ -185,8 +241,9 @@ class BadInputIT {
     private Map<Role, Api> tokens() {
         Map<Role, Api> callers = new LinkedHashMap<>();
         for (Role role : List.of(Role.WORKER, Role.PROXY)) {
+            String scope = role == Role.WORKER ? ",\"worker\":\"bad-input-probe\"" : ",\"proxy\":{\"region\":\"bad-input-probe\"}";
             Api.Response created = api.post("/api/v1/tokens", "{\"name\":\"bad-input-" + role.name().toLowerCase()
-                    + "\",\"role\":\"" + role + "\"}");
+                    + "\",\"role\":\"" + role + "\"" + scope + "}");
             callers.put(role, api.withToken(created.json().path("value").asString()));
         }
         return callers;

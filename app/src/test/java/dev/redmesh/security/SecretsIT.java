@@ -84,15 +84,15 @@ class SecretsIT {
         // the orders a WORKER fetches to connect carry it sealed for that worker's token, and only that
         // token opens it (the links above streamed through the all-in-one worker, which opened them)
         Fleet fleet = new Fleet(api, 0);
-        String workerToken = fleet.workerToken();
-        Api worker = api.withToken(workerToken);
         String workerId = api.get("/api/v1/fleet/workers").json().get(0).path("id").asString();
+        String workerToken = fleet.workerToken(workerId);
+        Api worker = api.withToken(workerToken);
         Api.Response orders = worker.get("/api/v1/fleet/workers/" + workerId + "/orders?waitMs=0");
         assertThat(orders.status()).isEqualTo(200);
         assertThat(orders.body()).doesNotContain(PASSWORD).contains("sealed:v1:");
         String sealed = orders.json().path("assignments").get(0).path("source").path("sealedPassword").asString();
         assertThat(OrderSeal.open(workerToken, workerId, sealed)).isEqualTo(PASSWORD);
-        assertThatThrownBy(() -> OrderSeal.open(new Fleet(api, 0).workerToken(), workerId, sealed)).as("another worker token")
+        assertThatThrownBy(() -> OrderSeal.open(new Fleet(api, 0).workerToken(workerId), workerId, sealed)).as("another worker token")
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OrderSeal.open(workerToken, workerId + "-other", sealed)).as("another worker id")
                 .isInstanceOf(IllegalArgumentException.class);

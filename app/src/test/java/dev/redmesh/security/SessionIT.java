@@ -86,13 +86,67 @@ class SessionIT {
     void aForgedOrExpiredCookieIsNobody() {
         assertThat(raw("GET", "/api/v1/session", "bm90.cmVhbA", null, null).json().path("authenticated").asBoolean()).isFalse();
         Problems.assertProblem(raw("GET", "/api/v1/regions", "bm90.cmVhbA", null, null), 401, "unauthorized");
-        Problems.assertFieldError(api.anonymous().post("/api/v1/session", "{\"token\":\"rm_nope_nope\"}"), "token");
+        Problems.assertProblem(raw("GET", "/api/v1/regions", "rms_" + "A".repeat(43), null, null), 401, "unauthorized");
+        Problems.assertProblem(api.anonymous().post("/api/v1/session", "{\"token\":\"rm_nope_nope\"}"), 401, "unauthorized");
     }
 
     @Test
     void signingOutClearsTheCookie() {
         Api.Response out = api.anonymous().send(HttpRequest.newBuilder(api.uri("/api/v1/session")).DELETE());
         assertThat(out.status()).isEqualTo(204);
+    }
+
+    /** Issue 19, must-show 4: signing out ends the session on the server; the cookie, replayed, is nobody. */
+    @Test
+    void aSignedOutCookieIsRefused() {
+        String token = api.post("/api/v1/tokens", "{\"name\":\"bob\",\"role\":\"VIEWER\"}").json().path("value").asString();
+        String cookie = sessionCookieOf(token);
+        String csrf = raw("GET", "/api/v1/session", cookie, null, null).json().path("csrfToken").asString();
+        assertThat(raw("GET", "/api/v1/regions", cookie, null, null).status()).isEqualTo(200);
+
+        assertThat(raw("DELETE", "/api/v1/session", cookie, csrf, null).status()).isEqualTo(204);
+        Problems.assertProblem(raw("GET", "/api/v1/regions", cookie, null, null), 401, "unauthorized");
+        assertThat(raw("GET", "/api/v1/session", cookie, null, null).json().path("authenticated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void machineTokensCannotSignIn() {
+        for (String body : java.util.List.of("{\"name\":\"m-w\",\"role\":\"WORKER\",\"worker\":\"m-w\"}",
+                "{\"name\":\"m-p\",\"role\":\"PROXY\",\"proxy\":{\"region\":\"r1\"}}")) {
+            String token = api.post("/api/v1/tokens", body).json().path("value").asString();
+            Api.Response refused = api.anonymous().post("/api/v1/session", "{\"token\":\"" + token + "\"}");
+            Problems.assertProblem(refused, 403, "forbidden");
+            assertThat(refused.json().path("detail").asString()).contains("cannot sign in to the dashboard");
+        }
+    }
+
+    @Test
+    void theDashboardIsServedWithAContentSecurityPolicy() {
+        Api.Response page = api.anonymous().send(HttpRequest.newBuilder(api.uri("/")).GET());
+        assertThat(page.status()).isEqualTo(200);
+        java.net.http.HttpResponse<String> raw;
+        try {
+            raw = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(api.uri("/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(raw.headers().firstValue("Content-Security-Policy").orElse(""))
+                .contains("default-src 'self'").contains("script-src 'self'").contains("frame-ancestors 'none'");
+    }
+
+    /** Signs in with {@code token} and returns the session cookie's value. */
+    private String sessionCookieOf(String token) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(api.uri("/api/v1/session"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+            return setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

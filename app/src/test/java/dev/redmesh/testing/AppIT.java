@@ -21,7 +21,10 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {TestSecurity.ADMIN_TOKEN_PROPERTY, TestSecurity.SECRET_KEY_PROPERTY, "redmesh.proxy.xds-port=0"})
+        properties = {TestSecurity.ADMIN_TOKEN_PROPERTY, TestSecurity.SECRET_KEY_PROPERTY, "redmesh.proxy.xds-port=0",
+                // every test calls from 127.0.0.1, and some send wrong tokens on purpose: the limit
+                // has a test of its own (RequestLimitsIT)
+                "redmesh.security.limits.auth-failures-per-minute=1000000"})
 @ContextConfiguration(initializers = {SharedPostgres.Initializer.class, TestCertificates.Initializer.class})
 @ExtendWith(CleanDatabase.class)
 @Import(AppIT.ApiConfiguration.class)

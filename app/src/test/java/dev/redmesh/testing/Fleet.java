@@ -24,7 +24,8 @@ public final class Fleet implements AutoCloseable {
     private final Api api;
     private final int controlPlanePort;
     private final Map<String, Process> workers = new LinkedHashMap<>();
-    private String workerToken;
+    /** Worker id → the WORKER token issued for it alone, as an operator would issue it. */
+    private final Map<String, String> tokens = new HashMap<>();
 
     public Fleet(Api api, int controlPlanePort) {
         this.api = api;
@@ -41,21 +42,20 @@ public final class Fleet implements AutoCloseable {
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dio.lettuce.core.jfr=false", "-jar", jar.toString(),
                 "--redmesh.roles=worker", "--server.port=0",
                 "--redmesh.worker.fleet.control-plane=http://127.0.0.1:" + controlPlanePort,
-                "--redmesh.worker.fleet.id=" + id, "--redmesh.worker.fleet.token=" + workerToken()));
+                "--redmesh.worker.fleet.id=" + id, "--redmesh.worker.fleet.token=" + workerToken(id)));
         command.addAll(List.of(extraArgs));
         workers.put(id, new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
     }
 
-    /** The WORKER token the worker processes present, made through the API the first time one is needed. */
-    public synchronized String workerToken() {
-        if (workerToken == null) {
-            Api.Response created = api.post("/api/v1/tokens", "{\"name\":\"fleet-workers-" + System.nanoTime()
-                    + "\",\"role\":\"WORKER\"}");
+    /** The WORKER token worker {@code id} presents, issued for that id alone through the API the first time it is needed. */
+    public synchronized String workerToken(String id) {
+        return tokens.computeIfAbsent(id, worker -> {
+            Api.Response created = api.post("/api/v1/tokens", "{\"name\":\"fleet-worker-" + worker + "-" + System.nanoTime()
+                    + "\",\"role\":\"WORKER\",\"worker\":\"" + worker + "\"}");
             assertThat(created.status()).as("worker token created: %s", created).isEqualTo(201);
-            workerToken = created.json().path("value").asString();
-        }
-        return workerToken;
+            return created.json().path("value").asString();
+        });
     }
 
     /** SIGTERM: a graceful shutdown (the worker stops its assignments and says goodbye); its process, to wait for. */
@@ -108,7 +108,7 @@ public final class Fleet implements AutoCloseable {
         Api at = api;
         if (workerId != null) {
             String address = worker(workerId).path("address").asString();
-            at = new Api(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))).withToken(workerToken());
+            at = new Api(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))).withToken(workerToken(workerId));
         }
         return at.get("/api/v1/worker/links").json();
     }
