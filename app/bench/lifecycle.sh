@@ -23,7 +23,13 @@ await_ready() {
   until curl -sf "localhost:$port/actuator/health/readiness" >/dev/null; do sleep 0.1; done
   # and every demo link streaming
   local token; token=$(cat .redmesh/admin-token)
-  until [ "$(curl -sf -H "Authorization: Bearer $token" "localhost:$port/api/v1/links" | grep -o '"state":"STREAMING"' | wc -l)" = 6 ]; do
+  local states
+  while true; do
+    # links and their shards both carry a "state": all of them STREAMING, six links at least
+    states=$(curl -sf -H "Authorization: Bearer $token" "localhost:$port/api/v1/links" | grep -o '"state":"[A-Z_]*"' || true)
+    if [ "$(echo "$states" | grep -c STREAMING)" -ge 6 ] && ! echo "$states" | grep -qv STREAMING; then
+      return
+    fi
     sleep 0.2
   done
 }
