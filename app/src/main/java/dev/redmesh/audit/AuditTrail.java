@@ -2,7 +2,7 @@ package dev.redmesh.audit;
 
 import java.util.Optional;
 
-import dev.redmesh.security.Caller;
+import dev.redmesh.identity.Caller;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;

@@ -1,5 +1,7 @@
 package dev.redmesh.cluster;
 
+import dev.redmesh.redis.HostAndPort;
+
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;

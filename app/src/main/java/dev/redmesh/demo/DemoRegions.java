@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
-import dev.redmesh.security.Role;
+import dev.redmesh.identity.Role;
 import dev.redmesh.security.TokenService;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;

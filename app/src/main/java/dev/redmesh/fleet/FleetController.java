@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import dev.redmesh.security.Caller;
+import dev.redmesh.identity.Caller;
 import dev.redmesh.web.ApiException;
 import dev.redmesh.worker.FleetProtocol;
 import dev.redmesh.worker.OrderSeal;

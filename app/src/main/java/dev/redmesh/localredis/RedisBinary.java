@@ -1,5 +1,7 @@
 package dev.redmesh.localredis;
 
+import dev.redmesh.redis.RedisVersion;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -11,8 +11,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import dev.redmesh.region.RegionService;
-import dev.redmesh.security.Caller;
-import dev.redmesh.security.Role;
+import dev.redmesh.identity.Caller;
+import dev.redmesh.identity.Role;
 import dev.redmesh.web.ApiException;
 import dev.redmesh.web.ResourceNames;
 import org.springframework.http.MediaType;

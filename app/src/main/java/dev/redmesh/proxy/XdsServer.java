@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.redmesh.ops.StartupProblem;
-import dev.redmesh.security.Caller;
-import dev.redmesh.security.Role;
+import dev.redmesh.identity.Caller;
+import dev.redmesh.identity.Role;
 import dev.redmesh.security.TokenService;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;

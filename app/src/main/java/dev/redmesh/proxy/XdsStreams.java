@@ -13,7 +13,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 
-import dev.redmesh.security.Caller;
+import dev.redmesh.identity.Caller;
 
 /**
  * The xDS streams open right now, each with the caller its token authenticated as, so that a stream

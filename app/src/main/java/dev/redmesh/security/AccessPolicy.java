@@ -1,5 +1,7 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.Role;
+
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,9 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.TokenScope;
+
+import dev.redmesh.identity.Role;
+
 import java.time.Instant;
 
 import jakarta.persistence.Column;

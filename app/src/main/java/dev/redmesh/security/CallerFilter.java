@@ -1,5 +1,7 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.Caller;
+
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;

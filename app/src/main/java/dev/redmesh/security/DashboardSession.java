@@ -1,5 +1,7 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.Role;
+
 import java.time.Instant;
 
 import jakarta.persistence.Column;

@@ -1,5 +1,7 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.Role;
+
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.ObjectMapper;
 

@@ -1,5 +1,9 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.Role;
+
+import dev.redmesh.identity.Caller;
+
 import java.time.Instant;
 import java.util.Optional;
 

@@ -1,5 +1,9 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.Role;
+
+import dev.redmesh.identity.Caller;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -1,5 +1,11 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.TokenScope;
+
+import dev.redmesh.identity.Role;
+
+import dev.redmesh.identity.Caller;
+
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;

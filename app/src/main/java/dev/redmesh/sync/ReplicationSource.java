@@ -1,5 +1,9 @@
 package dev.redmesh.sync;
 
+import dev.redmesh.redis.RedisEndpoint;
+
+import dev.redmesh.redis.TlsTrust;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package dev.redmesh.sync;
 
+import dev.redmesh.redis.TlsTrust;
+
 import java.time.Duration;
 
 /**

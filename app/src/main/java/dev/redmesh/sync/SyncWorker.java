@@ -20,7 +20,10 @@ import io.lettuce.core.cluster.SlotHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.redmesh.topology.ReplicationInfo;
+import dev.redmesh.redis.RedisEndpoint;
+import dev.redmesh.redis.RedisUris;
+import dev.redmesh.redis.ReplicationInfo;
+import dev.redmesh.redis.SyncClients;
 
 /**
  * Runs one link in one direction: a {@link ReplicationSource} reading the source master into a

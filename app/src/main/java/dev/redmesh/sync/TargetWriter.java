@@ -1,5 +1,13 @@
 package dev.redmesh.sync;
 
+import dev.redmesh.redis.RedisEndpoint;
+
+import dev.redmesh.redis.SyncClients;
+
+import dev.redmesh.redis.RedisUris;
+
+import dev.redmesh.redis.TlsTrust;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +35,7 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.ProtocolVersion;
 
-import dev.redmesh.localredis.RedisVersion;
+import dev.redmesh.redis.RedisVersion;
 
 /**
  * Writes to the target with Lettuce as atomic units ({@link UnitScripts}), many per round trip: a

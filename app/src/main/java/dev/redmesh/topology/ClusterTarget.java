@@ -4,7 +4,7 @@ import java.util.List;
 
 import dev.redmesh.cluster.Cluster;
 import dev.redmesh.cluster.ClusterMode;
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 
 /** What the poller needs of a cluster's spec, detached from JPA so polls run off the request threads. */
 public record ClusterTarget(String name, String region, ClusterMode mode, List<HostAndPort> seeds, String username,

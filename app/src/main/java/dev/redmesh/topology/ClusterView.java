@@ -1,8 +1,12 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
+import dev.redmesh.redis.SlotRange;
+
 import java.util.List;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 
 /**
  * A Redis Cluster's own account of its shards, from {@code CLUSTER SHARDS} (7.x) or

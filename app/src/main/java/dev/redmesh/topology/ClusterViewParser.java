@@ -1,12 +1,16 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
+import dev.redmesh.redis.SlotRange;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 
 /** Reads {@code CLUSTER NODES} text (6.2 and later) and {@code CLUSTER SHARDS} replies (7.0 and later). */
 public final class ClusterViewParser {

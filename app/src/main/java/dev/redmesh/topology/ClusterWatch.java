@@ -1,5 +1,7 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -8,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import dev.redmesh.cluster.TopologyView;
 
 /** What the poller remembers about one cluster between polls. Touched by one poll at a time. */

@@ -1,8 +1,12 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
+import dev.redmesh.redis.SlotRange;
+
 import java.util.List;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 
 /**
  * What one poll of one cluster saw: its shards and, for every node, the role the cluster's own

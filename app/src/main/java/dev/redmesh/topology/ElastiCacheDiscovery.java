@@ -1,5 +1,9 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
+import dev.redmesh.redis.SlotRange;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import dev.redmesh.topology.elasticache.ElastiCacheApi;
 import dev.redmesh.topology.elasticache.ElastiCacheEvent;
 import dev.redmesh.topology.elasticache.ElastiCacheProperties;

@@ -1,8 +1,12 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
+import dev.redmesh.redis.ReplicationInfo;
+
 import java.time.Instant;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 
 /** The outcome of asking one node {@code INFO replication} in one poll. */
 public record NodeProbe(HostAndPort address, ReplicationInfo info, String error, Instant at) {

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import org.springframework.stereotype.Component;
 
 /** Asks many nodes {@code INFO replication} at once; a node that fails or times out is a failed probe, never an exception. */

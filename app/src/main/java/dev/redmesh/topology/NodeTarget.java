@@ -1,6 +1,6 @@
 package dev.redmesh.topology;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 
 /** How to reach one node: its address plus the cluster's credentials and TLS setting. */
 public record NodeTarget(HostAndPort address, String username, String password, boolean tls) {

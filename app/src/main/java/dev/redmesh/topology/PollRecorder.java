@@ -1,5 +1,11 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
+import dev.redmesh.redis.SlotRange;
+
+import dev.redmesh.redis.ReplicationInfo;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.redmesh.cluster.ClusterMode;
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import dev.redmesh.cluster.TopologyView;
 import dev.redmesh.event.EventService;
 import dev.redmesh.event.EventType;

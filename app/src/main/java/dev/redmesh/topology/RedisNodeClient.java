@@ -1,5 +1,7 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.ReplicationInfo;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +23,10 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 
-import dev.redmesh.localredis.RedisVersion;
-import dev.redmesh.sync.RedisUris;
-import dev.redmesh.sync.TlsTrust;
-import dev.redmesh.worker.RedisTlsProperties;
+import dev.redmesh.redis.RedisVersion;
+import dev.redmesh.redis.RedisUris;
+import dev.redmesh.redis.TlsTrust;
+import dev.redmesh.security.RedisTlsProperties;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 

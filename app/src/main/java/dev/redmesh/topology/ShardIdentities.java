@@ -1,5 +1,7 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.SlotRange;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -9,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import org.springframework.stereotype.Component;
 
 /**

@@ -20,7 +20,7 @@ import dev.redmesh.cluster.ClusterMode;
 import dev.redmesh.cluster.Cluster;
 import dev.redmesh.cluster.ClusterRepository;
 import dev.redmesh.cluster.ClusterSecrets;
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;

@@ -1,5 +1,9 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
+import dev.redmesh.redis.SlotRange;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.redmesh.worker;
 
+import dev.redmesh.security.RedisTlsProperties;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.redmesh.sync.KeyFilter;
-import dev.redmesh.sync.RedisEndpoint;
+import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
 import dev.redmesh.sync.SyncStatus;
 import dev.redmesh.sync.SyncWorker;

@@ -1,5 +1,7 @@
 package dev.redmesh.worker;
 
+import dev.redmesh.security.RedisTlsProperties;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -20,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.redmesh.sync.KeyFilter;
-import dev.redmesh.sync.RedisEndpoint;
+import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
 import dev.redmesh.sync.SyncStats;
 import dev.redmesh.sync.SyncStatus;

@@ -21,5 +21,7 @@ import org.springframework.context.annotation.Import;
 @ComponentScan(basePackageClasses = WorkerApplication.class)
 @Import(WorkerSecurity.class)
 @ConfigurationPropertiesScan(basePackageClasses = WorkerApplication.class)
+// what the worker shares with the control plane: how Redis TLS is trusted
+@org.springframework.boot.context.properties.EnableConfigurationProperties(dev.redmesh.security.RedisTlsProperties.class)
 public class WorkerApplication {
 }

@@ -10,7 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.ObjectMapper;
 
-import dev.redmesh.security.Caller;
+import dev.redmesh.identity.Caller;
 import dev.redmesh.security.ProblemResponses;
 import dev.redmesh.security.StatelessApi;
 import org.springframework.context.annotation.Bean;

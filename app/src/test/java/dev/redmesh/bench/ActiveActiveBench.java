@@ -18,7 +18,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.sync.KeyFilter;
-import dev.redmesh.sync.RedisEndpoint;
+import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
 import dev.redmesh.sync.SyncStats;
 import dev.redmesh.sync.SyncWorker;

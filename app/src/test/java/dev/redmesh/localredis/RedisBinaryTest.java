@@ -1,5 +1,7 @@
 package dev.redmesh.localredis;
 
+import dev.redmesh.redis.RedisVersion;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.redmesh.security;
 
+import dev.redmesh.identity.Role;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;

@@ -1,5 +1,7 @@
 package dev.redmesh.sync;
 
+import dev.redmesh.redis.RedisEndpoint;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

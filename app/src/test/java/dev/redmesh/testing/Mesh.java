@@ -14,7 +14,7 @@ import dev.redmesh.localredis.LocalRedisCluster;
 import dev.redmesh.localredis.LocalReplicationGroup;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.sync.KeyFilter;
-import dev.redmesh.sync.RedisEndpoint;
+import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
 import dev.redmesh.sync.SyncStats;
 import dev.redmesh.sync.SyncWorker;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.redmesh.sync.KeyFilter;
-import dev.redmesh.sync.RedisEndpoint;
+import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
 import dev.redmesh.sync.SyncWorker;
 

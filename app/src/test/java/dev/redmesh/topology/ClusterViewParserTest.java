@@ -1,10 +1,14 @@
 package dev.redmesh.topology;
 
+import dev.redmesh.redis.NodeRole;
+
+import dev.redmesh.redis.SlotRange;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import org.junit.jupiter.api.Test;
 
 class ClusterViewParserTest {

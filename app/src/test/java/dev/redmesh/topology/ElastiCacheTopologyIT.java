@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import dev.redmesh.localredis.LocalRedisCluster;
 import dev.redmesh.localredis.LocalReplicationGroup;
 import dev.redmesh.localredis.RedisNode;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import org.junit.jupiter.api.Test;
 
 class ShardMasterTrackerTest {

@@ -2,8 +2,8 @@ package dev.redmesh.topology.elasticache;
 
 import java.util.List;
 
-import dev.redmesh.cluster.HostAndPort;
-import dev.redmesh.topology.SlotRange;
+import dev.redmesh.redis.HostAndPort;
+import dev.redmesh.redis.SlotRange;
 
 /**
  * One {@code DescribeReplicationGroups} answer for a replication group, reduced to what topology

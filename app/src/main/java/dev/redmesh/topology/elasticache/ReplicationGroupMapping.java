@@ -7,8 +7,8 @@ import software.amazon.awssdk.services.elasticache.model.NodeGroup;
 import software.amazon.awssdk.services.elasticache.model.NodeGroupMember;
 import software.amazon.awssdk.services.elasticache.model.ReplicationGroup;
 
-import dev.redmesh.cluster.HostAndPort;
-import dev.redmesh.topology.SlotRange;
+import dev.redmesh.redis.HostAndPort;
+import dev.redmesh.redis.SlotRange;
 
 /**
  * Turns the SDK's {@link ReplicationGroup} into an {@link ElastiCacheSnapshot}, so nothing past

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-import dev.redmesh.cluster.HostAndPort;
+import dev.redmesh.redis.HostAndPort;
 import dev.redmesh.testing.FakeElastiCache;
-import dev.redmesh.topology.SlotRange;
+import dev.redmesh.redis.SlotRange;
 
 /** The real AWS SDK client against {@link FakeElastiCache}: request shapes, XML mapping, errors, paging. */
 class ElastiCacheApiIT {

@@ -1,4 +1,4 @@
-package dev.redmesh.topology;
+package dev.redmesh.redis;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.redmesh.topology;
+package dev.redmesh.redis;
 
 /** The role a Redis node plays, as redmesh records it. */
 public enum NodeRole {

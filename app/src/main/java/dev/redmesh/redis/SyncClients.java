@@ -1,4 +1,4 @@
-package dev.redmesh.sync;
+package dev.redmesh.redis;
 
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -9,7 +9,7 @@ import io.lettuce.core.resource.DefaultClientResources;
  * milliseconds (on the path of every failover and takeover) and a worker with many assignments a
  * few threads per core for each.
  */
-final class SyncClients {
+public final class SyncClients {
 
     private static volatile ClientResources shared;
 
@@ -17,7 +17,7 @@ final class SyncClients {
     }
 
     /** Created on first use and never shut down: its threads are daemons, and links come and go. */
-    static ClientResources resources() {
+    public static ClientResources resources() {
         ClientResources resources = shared;
         if (resources == null) {
             synchronized (SyncClients.class) {

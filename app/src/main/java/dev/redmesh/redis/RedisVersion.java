@@ -1,4 +1,4 @@
-package dev.redmesh.localredis;
+package dev.redmesh.redis;
 
 import java.util.Comparator;
 import java.util.regex.Matcher;

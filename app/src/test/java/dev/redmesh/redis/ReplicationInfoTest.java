@@ -1,8 +1,9 @@
-package dev.redmesh.topology;
+package dev.redmesh.redis;
+
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redmesh.cluster.HostAndPort;
 import org.junit.jupiter.api.Test;
 
 class ReplicationInfoTest {

@@ -1,4 +1,4 @@
-package dev.redmesh.sync;
+package dev.redmesh.redis;
 
 import java.io.IOException;
 import java.io.InputStream;

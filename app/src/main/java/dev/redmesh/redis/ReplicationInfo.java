@@ -1,11 +1,11 @@
-package dev.redmesh.topology;
+package dev.redmesh.redis;
+
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.redmesh.cluster.HostAndPort;
 
 /**
  * What {@code INFO replication} says about one node: one round trip gives its role, where its

@@ -1,10 +1,10 @@
-package dev.redmesh.worker;
+package dev.redmesh.security;
 
 import java.nio.file.Path;
 
 import jakarta.validation.constraints.NotNull;
 
-import dev.redmesh.sync.TlsTrust;
+import dev.redmesh.redis.TlsTrust;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;

@@ -1,11 +1,8 @@
-package dev.redmesh.security;
+package dev.redmesh.identity;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * What a caller may do. {@code VIEWER} reads; {@code OPERATOR} also pauses and resumes links;
@@ -29,9 +26,5 @@ public enum Role {
 
     public boolean allows(Role required) {
         return granted().contains(required);
-    }
-
-    List<GrantedAuthority> authorities() {
-        return granted().stream().map(r -> (GrantedAuthority) new SimpleGrantedAuthority("ROLE_" + r.name())).toList();
     }
 }

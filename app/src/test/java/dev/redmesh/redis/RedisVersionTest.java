@@ -1,4 +1,5 @@
-package dev.redmesh.localredis;
+package dev.redmesh.redis;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

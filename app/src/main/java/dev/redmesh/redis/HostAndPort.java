@@ -1,4 +1,4 @@
-package dev.redmesh.cluster;
+package dev.redmesh.redis;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

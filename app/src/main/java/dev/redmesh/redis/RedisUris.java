@@ -1,4 +1,5 @@
-package dev.redmesh.sync;
+package dev.redmesh.redis;
+
 
 import java.time.Duration;
 

@@ -1,4 +1,6 @@
-package dev.redmesh.security;
+package dev.redmesh.identity;
+
+
 
 import java.util.Optional;
 
@@ -35,7 +37,7 @@ public record Caller(String name, Role role, String tokenId, Via via, TokenScope
     }
 
     /** The request attribute under which the caller of a request stays known after the security filters return. */
-    static final String ATTRIBUTE = Caller.class.getName();
+    public static final String ATTRIBUTE = Caller.class.getName();
 
     /**
      * The token of an {@code Authorization: Bearer <token>} header's value; null when the value is

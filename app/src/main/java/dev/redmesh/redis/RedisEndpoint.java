@@ -1,4 +1,4 @@
-package dev.redmesh.sync;
+package dev.redmesh.redis;
 
 import java.util.List;
 
@@ -19,11 +19,11 @@ public record RedisEndpoint(List<String> seeds, boolean cluster, String username
     }
 
     /** The host of a {@code host:port} or {@code [ipv6]:port} seed. */
-    static String hostOf(String seed) {
+    public static String hostOf(String seed) {
         return seed.substring(0, seed.lastIndexOf(':')).replace("[", "").replace("]", "");
     }
 
-    static int portOf(String seed) {
+    public static int portOf(String seed) {
         return Integer.parseInt(seed.substring(seed.lastIndexOf(':') + 1));
     }
 

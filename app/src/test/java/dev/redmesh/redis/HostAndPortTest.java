@@ -1,4 +1,5 @@
-package dev.redmesh.cluster;
+package dev.redmesh.redis;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.redmesh.security;
+package dev.redmesh.identity;
 
 import java.util.regex.Pattern;
 
@@ -16,8 +16,8 @@ public record TokenScope(String worker, String proxyRegion, String proxyNode) {
 
     public static final TokenScope NONE = new TokenScope(null, null, null);
     /** A worker id, or such a prefix followed by {@code *}. */
-    static final Pattern WORKER_PATTERN = Pattern.compile("[a-z0-9][a-z0-9.-]{0,126}\\*?");
-    static final Pattern NODE_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,126}\\*?|\\*");
+    public static final Pattern WORKER_PATTERN = Pattern.compile("[a-z0-9][a-z0-9.-]{0,126}\\*?");
+    public static final Pattern NODE_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,126}\\*?|\\*");
 
     public static TokenScope worker(String pattern) {
         return new TokenScope(pattern, null, null);

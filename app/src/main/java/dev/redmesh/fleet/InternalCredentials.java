@@ -1,4 +1,8 @@
-package dev.redmesh.security;
+package dev.redmesh.fleet;
+
+import dev.redmesh.security.TokenService;
+
+import dev.redmesh.identity.Role;
 
 import dev.redmesh.worker.FleetCredentials;
 import org.springframework.context.annotation.Bean;
