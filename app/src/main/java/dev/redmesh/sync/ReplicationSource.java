@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 final class ReplicationSource implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSource.class);
+    private static final long FIRST_BACKOFF_MILLIS = 100;
 
     private final RedisEndpoint endpoint;
     private final Set<String> commandNames;
@@ -51,6 +52,7 @@ final class ReplicationSource implements AutoCloseable {
     private final java.util.Set<Integer> dbsCounted = new java.util.HashSet<>();
     private DefaultDumpValueParser functions;
     private final long maxRestoreBytes;
+    private final long backoffMaxMillis;
     private final LargeValueSplitter splitter;
     private volatile boolean closed;
     private volatile int db;
@@ -65,8 +67,9 @@ final class ReplicationSource implements AutoCloseable {
      * @param offset  last offset already applied (PSYNC asks for offset + 1); ignored without replid
      */
     ReplicationSource(RedisEndpoint endpoint, TlsTrust trust, Set<String> commandNames, int targetRdbVersion, BoundedEventQueue queue,
-                      SyncStats stats, String replid, long offset, long maxRestoreBytes) {
+                      SyncStats stats, String replid, long offset, long maxRestoreBytes, long backoffMaxMillis) {
         this.endpoint = endpoint;
+        this.backoffMaxMillis = backoffMaxMillis;
         this.maxRestoreBytes = maxRestoreBytes;
         this.splitter = new LargeValueSplitter((int) Math.min(1024 * 1024, Math.max(1024, maxRestoreBytes / 4)));
         this.commandNames = commandNames;
@@ -107,7 +110,7 @@ final class ReplicationSource implements AutoCloseable {
     }
 
     private void run() {
-        long backoff = 100;
+        long backoff = FIRST_BACKOFF_MILLIS;
         while (!closed) {
             Replicator replicator = newReplicator();
             current.set(replicator);
@@ -132,7 +135,7 @@ final class ReplicationSource implements AutoCloseable {
             boolean streamed = stats.phase() == SyncStats.Phase.STREAMING;
             stats.disconnected();
             // a connection that got as far as streaming or a full sync starts the backoff afresh
-            backoff = streamed || stats.fullSyncs() > before ? 100 : Math.min(backoff * 2, 5000);
+            backoff = streamed || stats.fullSyncs() > before ? FIRST_BACKOFF_MILLIS : Math.min(backoff * 2, backoffMaxMillis);
             sleep(backoff);
         }
     }

@@ -11,39 +11,29 @@ import java.time.Duration;
  * @param propagateFlush    send FLUSHALL/FLUSHDB on; off by default, since a flush in one region
  *                          would wipe every region
  * @param maxRestoreBytes   a full-sync value larger than this is written as several commands, not one RESTORE
- * @param apply             how writes reach the target; anything but {@link Apply#UNITS} is a
- *                          benchmark baseline that gives up I1–I3
  * @param tls               what TLS connections to sources and targets trust
+ * @param reconnectBackoffMax the longest wait between two attempts to reach a source that went away (the
+ *                          first is 100 ms, each one after doubles)
  */
 public record SyncOptions(long memoryBudgetBytes, int batchSize, Duration targetTimeout, boolean propagateFlush,
-                          long maxRestoreBytes, Apply apply, TlsTrust tls) {
+                          long maxRestoreBytes, TlsTrust tls, Duration reconnectBackoffMax) {
+
+    public static final Duration DEFAULT_RECONNECT_BACKOFF_MAX = Duration.ofSeconds(5);
 
     public static final long DEFAULT_MAX_RESTORE_BYTES = 64L * 1024 * 1024;
 
-    /** How the applier writes to the target. */
-    public enum Apply {
-        /** Atomic Lua units per slot, checkpoint first (design.md §4): the only safe mode. */
-        UNITS,
-        /**
-         * The same Lua units without reading or writing a checkpoint: no fencing, no exactly-once,
-         * and nothing marks the writes as link traffic. Exists to measure what checkpointing costs.
-         */
-        UNITS_WITHOUT_CHECKPOINT,
-        /** Every command pipelined on its own, as a naive one-way copier would. A baseline only. */
-        PLAIN
-    }
-
     public SyncOptions(long memoryBudgetBytes, int batchSize, Duration targetTimeout, boolean propagateFlush,
                        long maxRestoreBytes) {
-        this(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, Apply.UNITS, TlsTrust.DEFAULT);
+        this(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, TlsTrust.DEFAULT,
+                DEFAULT_RECONNECT_BACKOFF_MAX);
     }
 
     public SyncOptions {
-        if (apply == null) {
-            apply = Apply.UNITS;
-        }
         if (tls == null) {
             tls = TlsTrust.DEFAULT;
+        }
+        if (reconnectBackoffMax == null) {
+            reconnectBackoffMax = DEFAULT_RECONNECT_BACKOFF_MAX;
         }
     }
 
@@ -52,14 +42,15 @@ public record SyncOptions(long memoryBudgetBytes, int batchSize, Duration target
     }
 
     public SyncOptions withMaxRestoreBytes(long bytes) {
-        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, bytes, apply, tls);
-    }
-
-    public SyncOptions withApply(Apply mode) {
-        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, mode, tls);
+        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, bytes, tls, reconnectBackoffMax);
     }
 
     public SyncOptions withTls(TlsTrust trust) {
-        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, apply, trust);
+        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, trust,
+                reconnectBackoffMax);
+    }
+
+    public SyncOptions withReconnectBackoffMax(Duration max) {
+        return new SyncOptions(memoryBudgetBytes, batchSize, targetTimeout, propagateFlush, maxRestoreBytes, tls, max);
     }
 }

@@ -2,12 +2,7 @@ package dev.redmesh.sync;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -68,6 +63,7 @@ public final class SyncWorker implements AutoCloseable {
     private final BoundedEventQueue queue;
     private final Consumer<String> events;
     private final byte[] epochBytes;
+    private final TargetFactory targets;
     private TargetWriter writer;
     private ReplicationSource source;
     private CommandCatalog catalog;
@@ -76,29 +72,29 @@ public final class SyncWorker implements AutoCloseable {
     private Thread applier;
     private volatile boolean running;
 
-    // applier state: the history being applied and what is known about its predecessor
-    private String replid;
-    private String previousReplid = "";
-    private long forkOffset = -1;
-    private final Map<String, Long> knownForks = new HashMap<>();
-    private long fullSyncOffset = -1;
+    // applier state: the history being applied, the echo filter, the batches on their way
+    private final History history = new History();
+    private EchoFilter echoes;
+    private final InFlightWindow<InFlight> inFlight = new InFlightWindow<>(IN_FLIGHT_BATCHES);
     /** For the one line a full sync logs: when it began (System.nanoTime) and the bytes of values it carried. */
     private long fullSyncStartedAt;
     private long fullSyncBytes;
-    private boolean resumable;
-    private long translatedUpTo = -1;
-    private long resumeStored = -1;
     private long resumeStoredAt;
-    // a source transaction being read: applied whole, or dropped whole if it came through a link
-    private boolean inTransaction;
-    private boolean transactionFromLink;
-    private boolean transactionFirst;
-    private final List<ReplicationEvent.Command> transaction = new ArrayList<>();
+
+    /** How the worker reaches its target: {@link TargetWriter#open} but in benchmarks of other ways to apply. */
+    interface TargetFactory {
+        TargetWriter open(RedisEndpoint endpoint, SyncOptions options);
+    }
 
     /** @param events receives notable things worth an event in the timeline (flushes not propagated, divergences) */
     public SyncWorker(Spec spec, Consumer<String> events) {
+        this(spec, events, (endpoint, options) -> TargetWriter.open(endpoint, options.targetTimeout(), options.tls()));
+    }
+
+    SyncWorker(Spec spec, Consumer<String> events, TargetFactory targets) {
         this.spec = spec;
         this.events = events;
+        this.targets = targets;
         this.queue = new BoundedEventQueue(spec.options().memoryBudgetBytes());
         this.epochBytes = UnitScripts.ascii(Long.toString(spec.epoch()));
     }
@@ -117,15 +113,37 @@ public final class SyncWorker implements AutoCloseable {
         sourceConnection = sourceClient.connect();
         RedisFuture<List<Object>> commandTable = sourceConnection.async().command();
         RedisFuture<String> replication = sourceConnection.async().info("replication");
-        writer = new TargetWriter(spec.target(), spec.options().targetTimeout(), spec.options().apply(), spec.options().tls());
+        writer = targets.open(spec.target(), spec.options());
         TargetWriter.Fenced standing = writer.fence(spec.link(), spec.epoch());
         long fenced = System.nanoTime();
         catalog = CommandCatalog.fromCommandReply(await(commandTable));
-        Checkpoint resume = plan(ReplicationInfo.parse(await(replication)), standing.resume(), standing.checkpoints());
+        echoes = new EchoFilter(command -> {
+            int keyIndex = catalog.firstKeyIndex(command);
+            return keyIndex >= 0 && KeyFilter.isInternal(command.args()[keyIndex]);
+        }, new EchoFilter.Tally() {
+            @Override
+            public void skipped(long commands) {
+                stats.skipped(commands);
+            }
+
+            @Override
+            public void echoesDropped(long commands) {
+                stats.echoesDropped(commands);
+            }
+        });
+        ResumePlanner.Plan plan = ResumePlanner.plan(ReplicationInfo.parse(await(replication)), standing.resume(),
+                standing.checkpoints(), history);
+        if (plan.divergence() != null) {
+            diverged(plan.divergence());
+        }
+        if (plan.lostHistory() != null) {
+            events.accept("Link " + spec.link() + ": " + plan.lostHistory() + "; full sync");
+        }
+        Checkpoint resume = plan.from();
         long planned = System.nanoTime();
         source = new ReplicationSource(spec.source(), spec.options().tls(), catalog.names(), writer.rdbVersion(), queue, stats,
                 resume == null ? null : resume.replid(), resume == null ? -1 : resume.offset(),
-                spec.options().maxRestoreBytes());
+                spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis());
         running = true;
         applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());
         applier.start();
@@ -136,65 +154,11 @@ public final class SyncWorker implements AutoCloseable {
                 (fenced - began) / 1_000_000, (planned - fenced) / 1_000_000);
     }
 
-    /**
-     * Decides where to resume from the target's checkpoints and the source's replication ids. The
-     * source's {@code master_replid2}/{@code second_repl_offset} say which former history it
-     * continues and up to where; a checkpoint of that history past the fork point is a divergence.
-     *
-     * @return the point to resume after, or null for a full sync
-     */
-    private Checkpoint plan(ReplicationInfo info, Checkpoint resume, List<Checkpoint> checkpoints) {
-        String current = info.replid() == null ? "" : info.replid();
-        String former = info.replid2() == null ? "" : info.replid2();
-        long second = info.secondReplOffset();
-        long fork = second > 0 ? second - 1 : -1;
-        if (fork >= 0) {
-            knownForks.put(former, fork);
-            long applied = -1;
-            for (Checkpoint checkpoint : checkpoints) {
-                if (checkpoint.replid().equals(former)) {
-                    applied = Math.max(applied, checkpoint.offset());
-                }
-            }
-            if (resume != null && resume.replid().equals(former)) {
-                applied = Math.max(applied, resume.offset());
-            }
-            if (applied > fork) {
-                diverged(former, fork + 1, applied);
-            }
-        }
-        if (resume == null) {
-            return null;
-        }
-        resumable = true;
-        translatedUpTo = resume.offset();
-        resumeStored = resume.offset();
-        if (resume.replid().equals(current)) {
-            replid = current;
-            previousReplid = former;
-            forkOffset = fork;
-            return resume;
-        }
-        if (fork >= 0 && resume.replid().equals(former)) {
-            // a replica was promoted: continue its former master's history, from no later than the fork
-            replid = former;
-            Checkpoint from = new Checkpoint(resume.epoch(), former, Math.min(resume.offset(), fork));
-            translatedUpTo = from.offset();
-            return from;
-        }
-        resumable = false;
-        translatedUpTo = -1;
-        events.accept("Link " + spec.link() + ": the source no longer has history " + resume.replid()
-                + " (it is at " + current + "); full sync");
-        return null;
-    }
-
-    private void diverged(String history, long from, long to) {
-        SyncStats.Divergence divergence = new SyncStats.Divergence(history, from, to, Instant.now());
-        stats.divergence(divergence);
-        String message = "Link " + spec.link() + ": the target applied source offsets " + from + ".." + to
-                + " of history " + history + " that the promoted master never received (" + (to - from + 1)
-                + " bytes); continuing on the new history";
+    private void diverged(ResumePlanner.Divergence found) {
+        stats.divergence(ResumePlanner.at(found, Instant.now()));
+        String message = "Link " + spec.link() + ": the target applied source offsets " + found.fromOffset() + ".."
+                + found.toOffset() + " of history " + found.replid() + " that the promoted master never received ("
+                + (found.toOffset() - found.fromOffset() + 1) + " bytes); continuing on the new history";
         log.warn(message);
         events.accept(message);
     }
@@ -267,7 +231,7 @@ public final class SyncWorker implements AutoCloseable {
     }
 
     private void applyLoop() {
-        Units units = new Units();
+        UnitBatch units = new UnitBatch();
         while (running) {
             try {
                 List<ReplicationEvent> batch = queue.take(spec.options().batchSize(), 50);
@@ -298,7 +262,7 @@ public final class SyncWorker implements AutoCloseable {
         }
     }
 
-    private void translate(ReplicationEvent event, Units units) throws InterruptedException {
+    private void translate(ReplicationEvent event, UnitBatch units) throws InterruptedException {
         if (event instanceof ReplicationEvent.KeyDump dump) {
             fullSyncBytes += dump.payload().length;
             if (spec.filter().travels(dump.key())
@@ -320,13 +284,8 @@ public final class SyncWorker implements AutoCloseable {
             drain(units, false);
             fullSyncStartedAt = System.nanoTime();
             fullSyncBytes = 0;
-            replid = null;
-            previousReplid = "";
-            forkOffset = -1;
-            fullSyncOffset = -1;
-            resumable = false;
-            inTransaction = false;
-            transaction.clear();
+            history.fullSyncStarted();
+            echoes.reset();
         } else if (event instanceof ReplicationEvent.FullSyncFinished finished) {
             drain(units, false);
             log.info("Link {}: full sync applied, {} keys, {} KiB of values in {} ms ({} already on the target and kept)",
@@ -334,74 +293,26 @@ public final class SyncWorker implements AutoCloseable {
                     stats.keysKept());
         } else if (event instanceof ReplicationEvent.Streaming streaming) {
             drain(units, false);
-            if (replid == null) {
-                // after a full sync: the RDB was taken at this point of this history
-                fullSyncOffset = streaming.offset();
-                translatedUpTo = streaming.offset();
-            } else if (streaming.previous() != null) {
-                previousReplid = streaming.previous();
-                forkOffset = knownForks.getOrDefault(streaming.previous(), streaming.offset());
-            }
-            replid = streaming.replid();
-            resumable = true;
+            history.streaming(streaming.replid(), streaming.previous(), streaming.offset());
             drain(units, true);
             stats.streaming();
-            log.info("Link {}: streaming {} after offset {}", spec.link(), replid, streaming.offset());
+            log.info("Link {}: streaming {} after offset {}", spec.link(), history.replid, streaming.offset());
         }
     }
 
-    /**
-     * A source transaction is held until its {@code EXEC}: if its first command touches a
-     * {@code __redmesh:} key it is a unit another link applied here, and none of it travels (I1);
-     * otherwise its commands are applied like any others, split per slot on a cluster target.
-     */
-    private void translateCommand(ReplicationEvent.Command command, Units units) throws InterruptedException {
-        String name = command.name();
-        if (name.equals("MULTI")) {
-            inTransaction = true;
-            transactionFirst = true;
-            transactionFromLink = false;
-            transaction.clear();
-            stats.skipped(1);
-            return;
+    /** What the echo filter lets travel is routed; the end offset of a transaction or lone command is translated (I1). */
+    private void translateCommand(ReplicationEvent.Command command, UnitBatch units) throws InterruptedException {
+        EchoFilter.Verdict verdict = echoes.accept(command);
+        for (ReplicationEvent.Command travelling : verdict.travel()) {
+            route(travelling, units);
         }
-        if (name.equals("EXEC")) {
-            if (inTransaction) {
-                inTransaction = false;
-                if (transactionFromLink) {
-                    stats.echoesDropped(transaction.size() + 1L);
-                } else {
-                    for (ReplicationEvent.Command held : transaction) {
-                        route(held, units);
-                    }
-                    stats.skipped(1);
-                }
-                transaction.clear();
-            } else {
-                stats.skipped(1);
-            }
-            translatedUpTo = command.endOffset();
-            return;
-        }
-        if (inTransaction) {
-            if (transactionFirst) {
-                transactionFirst = false;
-                int keyIndex = catalog.firstKeyIndex(command);
-                transactionFromLink = keyIndex >= 0 && KeyFilter.isInternal(command.args()[keyIndex]);
-            }
-            if (transactionFromLink) {
-                return; // counted at EXEC
-            }
-            transaction.add(command);
-            return;
-        }
-        route(command, units);
-        if (command.endOffset() >= 0) { // pieces of a split full-sync value have no offset of their own
-            translatedUpTo = command.endOffset();
+        // pieces of a split full-sync value have no offset of their own
+        if (verdict.boundary() && command.endOffset() >= 0) {
+            history.translatedUpTo = command.endOffset();
         }
     }
 
-    private void route(ReplicationEvent.Command command, Units units) throws InterruptedException {
+    private void route(ReplicationEvent.Command command, UnitBatch units) throws InterruptedException {
         String name = command.name();
         if (NEVER_APPLIED.contains(name)) {
             stats.skipped(1);
@@ -430,11 +341,11 @@ public final class SyncWorker implements AutoCloseable {
             return;
         }
         int slot = keyIndex < 0 ? 0 : slotOf(command.args()[keyIndex]);
-        if (command.args().length + 1 <= Units.MAX_CALL_ARGS) {
+        if (command.args().length + 1 <= UnitBatch.MAX_CALL_ARGS) {
             units.add(command.db(), slot, command.endOffset(), command.rawName(), command.args(), command.weight(), 0);
             return;
         }
-        List<byte[][]> pieces = VariadicSplitter.split(name, command.args(), Units.MAX_CALL_ARGS - 1);
+        List<byte[][]> pieces = VariadicSplitter.split(name, command.args(), UnitBatch.MAX_CALL_ARGS - 1);
         if (pieces.isEmpty()) {
             stats.applyErrors(1);
             log.error("Link {}: {} with {} arguments cannot be applied in one unit and is not splittable; not applied",
@@ -451,101 +362,32 @@ public final class SyncWorker implements AutoCloseable {
         return spec.target().cluster() ? SlotHash.getSlot(key) : 0;
     }
 
-    /** The units of the batch being translated, one per (database, slot), in first-use order. */
-    private final class Units {
-
-        /** Arguments a Lua call takes at most (the interpreter's C stack is 8,000 slots). */
-        static final int MAX_CALL_ARGS = 7900;
-
-        private final Map<Long, UnitBuilder> byShard = new LinkedHashMap<>();
-
-        void add(int db, int slot, long offset, byte[] name, byte[][] args, long weight, int restored) {
-            byShard.computeIfAbsent(((long) db << 16) | slot, k -> new UnitBuilder(db, slot))
-                    .add(offset, name, args, weight, restored);
-        }
-
-        List<UnitBuilder> take() {
-            List<UnitBuilder> all = new ArrayList<>(byShard.values());
-            byShard.clear();
-            return all;
-        }
-    }
-
-    private static final class UnitBuilder {
-        final int db;
-        final int slot;
-        final List<byte[]> body = new ArrayList<>();
-        long lastOffset = -1;
-        long commands;
-        long restored;
-        long bytes;
-
-        UnitBuilder(int db, int slot) {
-            this.db = db;
-            this.slot = slot;
-        }
-
-        void add(long offset, byte[] name, byte[][] args, long weight, int restoredKeys) {
-            body.add(bytes(offset));
-            body.add(bytes(args.length + 1));
-            body.add(name);
-            for (byte[] arg : args) {
-                body.add(arg);
-            }
-            lastOffset = Math.max(lastOffset, offset);
-            commands++;
-            restored += restoredKeys;
-            bytes += weight;
-        }
-    }
-
     /** A batch on its way to the target, with what to count once it is answered. */
-    private record InFlight(TargetWriter.Pending pending, List<UnitBuilder> units, long upTo, String replid,
+    private record InFlight(TargetWriter.Pending pending, List<UnitBatch.Unit> units, long upTo, String replid,
                             boolean resumable) {
-    }
 
-    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+        boolean done() {
+            return pending == null || pending.isDone();
+        }
+    }
 
     /**
      * Sends what was translated without waiting for earlier batches: replies come back in order on
      * each connection, so up to {@code IN_FLIGHT_BATCHES} batches ride the pipe at once. Only past
      * that is the oldest awaited.
      */
-    private void flush(Units units) throws InterruptedException {
-        List<UnitBuilder> builders = units.take();
-        List<TargetWriter.Unit> toSend = new ArrayList<>(builders.size());
-        // the header is the same for every unit of the batch but its mark
-        byte[] history = bytes(replid == null ? "" : replid);
-        byte[] previous = bytes(previousReplid);
-        byte[] fork = bytes(forkOffset);
-        for (UnitBuilder builder : builders) {
-            long mark = builder.lastOffset >= 0 ? builder.lastOffset : fullSyncOffset;
-            List<byte[]> argv = new ArrayList<>(builder.body.size() + 5);
-            argv.add(epochBytes);
-            argv.add(history);
-            argv.add(previous);
-            argv.add(fork);
-            argv.add(bytes(mark));
-            argv.addAll(builder.body);
-            toSend.add(new TargetWriter.Unit(builder.db, SlotTags.checkpointKey(builder.slot, spec.link()), argv));
-        }
-        inFlight.addLast(new InFlight(toSend.isEmpty() ? null : writer.send(toSend), builders,
-                translatedUpTo, replid, resumable));
-        while (inFlight.size() > IN_FLIGHT_BATCHES) {
-            complete(inFlight.pollFirst(), false);
-        }
-        while (!inFlight.isEmpty() && (inFlight.peekFirst().pending() == null || inFlight.peekFirst().pending().isDone())) {
-            complete(inFlight.pollFirst(), false);
-        }
+    private void flush(UnitBatch units) throws InterruptedException {
+        List<UnitBatch.Unit> built = units.take();
+        List<TargetWriter.Unit> toSend = UnitBatch.seal(built, epochBytes, history, spec.link());
+        InFlight batch = new InFlight(toSend.isEmpty() ? null : writer.send(toSend), built, history.translatedUpTo,
+                history.replid, history.resumable);
+        inFlight.add(batch, InFlight::done, (done, last) -> complete(done, false));
     }
 
     /** Waits for every batch on its way (before a function load, at the end of a full sync, when idle). */
-    private void drain(Units units, boolean storeResumePoint) throws InterruptedException {
+    private void drain(UnitBatch units, boolean storeResumePoint) throws InterruptedException {
         flush(units);
-        while (!inFlight.isEmpty()) {
-            InFlight batch = inFlight.pollFirst();
-            complete(batch, storeResumePoint && inFlight.isEmpty());
-        }
+        inFlight.drain((batch, last) -> complete(batch, storeResumePoint && last));
     }
 
     /**
@@ -572,16 +414,16 @@ public final class SyncWorker implements AutoCloseable {
             }
         }
         stats.appliedUpTo(batch.upTo());
-        if (batch.resumable() && batch.upTo() > resumeStored && batch.replid() != null
+        if (batch.resumable() && batch.upTo() > history.resumeStored && batch.replid() != null
                 && (forceResumePoint || System.nanoTime() - resumeStoredAt > RESUME_POINT_EVERY_NANOS)) {
             if (writer.storeResumePoint(spec.link(), spec.epoch(), batch.replid(), batch.upTo())) {
-                resumeStored = batch.upTo();
+                history.resumeStored = batch.upTo();
                 resumeStoredAt = System.nanoTime();
             }
         }
     }
 
-    private void count(UnitScripts.Result result, UnitBuilder unit) {
+    private void count(UnitScripts.Result result, UnitBatch.Unit unit) {
         if (result.hasError()) {
             if (UnitScripts.isFenced(result.getError())) {
                 throw new FencedException(result.getError());

@@ -80,27 +80,6 @@ final class UnitScripts {
     static final int HEADER_ARGS = 5;
 
     /**
-     * The benchmark baseline {@link SyncOptions.Apply#UNITS_WITHOUT_CHECKPOINT}: the same ARGV as
-     * {@link #APPLY}, no key; the commands only, atomically, with no checkpoint read or written.
-     */
-    static final byte[] APPLY_WITHOUT_CHECKPOINT = ascii("""
-            local applied, errors, first = 0, 0, ''
-            local i, n = 6, #ARGV
-            while i <= n do
-              local argc = tonumber(ARGV[i + 1])
-              local r = redis.pcall(unpack(ARGV, i + 2, i + 1 + argc))
-              if type(r) == 'table' and r.err then
-                errors = errors + 1
-                if first == '' then first = r.err end
-              else
-                applied = applied + 1
-              end
-              i = i + 2 + argc
-            end
-            return {applied, 0, errors, first}
-            """);
-
-    /**
      * KEYS[1] a checkpoint or resume key, ARGV[1] the new holder's epoch: raises the stored epoch so
      * that a former holder's next unit is refused, and returns the key's value afterwards (the new
      * holder plans its start from it). Refused itself if a newer epoch is there.

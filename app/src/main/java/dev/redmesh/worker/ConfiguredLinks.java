@@ -74,7 +74,7 @@ public class ConfiguredLinks implements SmartLifecycle {
     static SyncOptions options(WorkerProperties properties, RedisTlsProperties tls) {
         return new SyncOptions(properties.memoryBudget().toBytes(), properties.batchSize(),
                 properties.targetTimeout(), properties.propagateFlush(), properties.maxRestoreSize().toBytes())
-                .withTls(tls.trust());
+                .withTls(tls.trust()).withReconnectBackoffMax(properties.reconnectBackoffMax());
     }
 
     private static RedisEndpoint endpoint(WorkerProperties.Endpoint e) {

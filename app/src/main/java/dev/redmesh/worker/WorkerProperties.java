@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param targetTimeout  how long a batch may go unanswered before it is logged (it is never resent)
  * @param propagateFlush send FLUSHALL/FLUSHDB on to targets
  * @param maxRestoreSize a full-sync value larger than this is written as several commands, not one RESTORE
+ * @param reconnectBackoffMax the longest wait between attempts to reach a source that went away
  */
 @Validated
 @ConfigurationProperties("redmesh.worker")
@@ -31,7 +32,8 @@ public record WorkerProperties(
         @NotNull @DefaultValue("10s") java.time.Duration targetTimeout,
         @DefaultValue("false") boolean propagateFlush,
         @NotNull @DefaultValue("64MB") DataSize maxRestoreSize,
-        @DefaultValue List<@Valid Link> links) {
+        @DefaultValue List<@Valid Link> links,
+        @NotNull @DefaultValue("5s") java.time.Duration reconnectBackoffMax) {
 
     /** One configured link: writes of {@code source} (one shard master) carried to {@code target}. */
     public record Link(

@@ -17,6 +17,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
+import dev.redmesh.sync.Baselines;
 import dev.redmesh.sync.KeyFilter;
 import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
@@ -53,8 +54,8 @@ class ActiveActiveBench {
         try (RedisNode a = RedisNode.start(binary, "notify-keyspace-events K$");
              RedisNode b = RedisNode.start(binary, "notify-keyspace-events K$");
              RedisNode replica = RedisNode.start(binary, "notify-keyspace-events K$");
-             SyncWorker ab = worker("a.b", a, b, SyncOptions.Apply.UNITS);
-             SyncWorker ba = worker("b.a", b, a, SyncOptions.Apply.UNITS);
+             SyncWorker ab = worker("a.b", a, b, Baselines.Apply.UNITS);
+             SyncWorker ba = worker("b.a", b, a, Baselines.Apply.UNITS);
              RedisClient client = RedisClient.create()) {
             replica.replicaOf(a);
             replica.awaitInSyncWith(a);
@@ -99,17 +100,17 @@ class ActiveActiveBench {
                     ab.stats().applyErrors() + ba.stats().applyErrors()));
         }
 
-        double[] seconds3 = new double[SyncOptions.Apply.values().length];
-        for (SyncOptions.Apply mode : SyncOptions.Apply.values()) {
+        double[] seconds3 = new double[Baselines.Apply.values().length];
+        for (Baselines.Apply mode : Baselines.Apply.values()) {
             seconds3[mode.ordinal()] = drain(binary, mode, commands);
             report.append(String.format("P2-drain mode=%s commands=%d seconds=%.2f commands_per_s=%.0f%n",
                     mode, commands, seconds3[mode.ordinal()], commands / seconds3[mode.ordinal()]));
         }
-        double units = seconds3[SyncOptions.Apply.UNITS.ordinal()];
+        double units = seconds3[Baselines.Apply.UNITS.ordinal()];
         report.append(String.format("P2-throughput-ratio checkpointed_over_units_without_checkpoint=%.2f "
                         + "checkpointed_over_plain=%.2f%n",
-                seconds3[SyncOptions.Apply.UNITS_WITHOUT_CHECKPOINT.ordinal()] / units,
-                seconds3[SyncOptions.Apply.PLAIN.ordinal()] / units));
+                seconds3[Baselines.Apply.UNITS_WITHOUT_CHECKPOINT.ordinal()] / units,
+                seconds3[Baselines.Apply.PLAIN.ordinal()] / units));
         report.append("redis=").append(binary.version()).append(" cores=")
                 .append(Runtime.getRuntime().availableProcessors()).append('\n');
         System.out.print("ACTIVE-ACTIVE-BENCH\n" + report);
@@ -119,7 +120,7 @@ class ActiveActiveBench {
     }
 
     /** Seconds the worker takes to apply a backlog of {@code commands} written while its target was stopped. */
-    private static double drain(RedisBinary binary, SyncOptions.Apply mode, long commands) throws Exception {
+    private static double drain(RedisBinary binary, Baselines.Apply mode, long commands) throws Exception {
         try (RedisNode source = RedisNode.start(binary, "repl-backlog-size 1gb", "client-output-buffer-limit replica 0 0 0");
              RedisNode target = RedisNode.start(binary);
              SyncWorker worker = worker("drain", source, target, mode)) {
@@ -245,11 +246,11 @@ class ActiveActiveBench {
         return !Thread.currentThread().isInterrupted();
     }
 
-    private static SyncWorker worker(String link, RedisNode source, RedisNode target, SyncOptions.Apply mode) {
-        return new SyncWorker(new SyncWorker.Spec(link,
+    private static SyncWorker worker(String link, RedisNode source, RedisNode target, Baselines.Apply mode) {
+        return Baselines.worker(new SyncWorker.Spec(link,
                 new RedisEndpoint(List.of(source.address()), false, null, null, false),
                 new RedisEndpoint(List.of(target.address()), false, null, null, false),
-                KeyFilter.everything(), SyncOptions.defaults().withApply(mode)), e -> { });
+                KeyFilter.everything(), SyncOptions.defaults()), mode, e -> { });
     }
 
     private static long[] concat(long[] x, long[] y) {

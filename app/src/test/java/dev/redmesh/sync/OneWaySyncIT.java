@@ -145,16 +145,16 @@ class OneWaySyncIT {
 
     /** The P2 benchmark prices checkpointing against these baselines: they must copy the same data. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = SyncOptions.Apply.class, names = {"UNITS_WITHOUT_CHECKPOINT", "PLAIN"})
-    void benchmarkBaselinesCopyTheSameData(SyncOptions.Apply mode) throws Exception {
+    @org.junit.jupiter.params.provider.EnumSource(value = Baselines.Apply.class, names = {"UNITS_WITHOUT_CHECKPOINT", "PLAIN"})
+    void benchmarkBaselinesCopyTheSameData(Baselines.Apply mode) throws Exception {
         RedisNode source = closeLater(start(RedisBinary.locate()));
         RedisNode target = closeLater(start(RedisBinary.locate()));
         RedisCommands<String, String> src = connect(source, 0);
         Workload.preload(src, "pre:", 2_000);
-        SyncWorker worker = closeLater(new SyncWorker(new SyncWorker.Spec("baseline",
+        SyncWorker worker = closeLater(Baselines.worker(new SyncWorker.Spec("baseline",
                 new RedisEndpoint(List.of(source.address()), false, null, null, false),
                 new RedisEndpoint(List.of(target.address()), false, null, null, false), KeyFilter.everything(),
-                SyncOptions.defaults().withApply(mode)), event -> { }));
+                SyncOptions.defaults()), mode, event -> { }));
         worker.start();
         awaitStreamingAndCaughtUp(worker);
         Workload.Writer writer = new Workload.Writer(connect(source, 0), "live:");
