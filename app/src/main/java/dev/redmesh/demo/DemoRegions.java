@@ -13,6 +13,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.redmesh.lifecycle.PeriodicLoop;
 import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.identity.Role;
@@ -42,7 +43,9 @@ class DemoRegions implements SmartLifecycle, InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DemoRegions.class);
     static final List<String> REGIONS = List.of("eu-west", "us-east", "ap-south");
-    private static final int WRITES_PER_SECOND = 20;
+    /** Rounds of writes a second in each region; a round is three writes (a counter, a cart, a ranking). */
+    private static final int ROUNDS_PER_SECOND = 20;
+    private static final int WRITES_PER_ROUND = 3;
 
     private final Environment environment;
     private final DemoProperties properties;
@@ -50,7 +53,8 @@ class DemoRegions implements SmartLifecycle, InitializingBean, DisposableBean {
     private final String token;
     private final List<RedisNode> nodes = new ArrayList<>();
     private final List<RedisClient> clients = new ArrayList<>();
-    private Thread load;
+    private PeriodicLoop load;
+    private long round;
     private volatile boolean running;
 
     DemoRegions(Environment environment, DemoProperties properties, TokenService tokens) {
@@ -89,31 +93,23 @@ class DemoRegions implements SmartLifecycle, InitializingBean, DisposableBean {
             log.info("Demo region {}: redis-server at {} (cluster shop-{})", region, node.address(), region);
         }
         running = true;
-        load = new Thread(() -> writeLoad(connections), "demo-load");
-        load.setDaemon(true);
+        load = PeriodicLoop.every(Duration.ofMillis(1000 / ROUNDS_PER_SECOND), "demo-load", () -> writeRound(connections));
         load.start();
-        log.info("Demo: 3 regions in mesh 'demo', {} writes/s each; watch {}/api/v1/links", WRITES_PER_SECOND, base);
+        log.info("Demo: 3 regions in mesh 'demo', {} writes/s each ({} rounds of {}); watch {}/api/v1/links",
+                ROUNDS_PER_SECOND * WRITES_PER_ROUND, ROUNDS_PER_SECOND, WRITES_PER_ROUND, base);
     }
 
-    private void writeLoad(List<StatefulRedisConnection<String, String>> connections) {
-        long n = 0;
-        while (running) {
-            for (int r = 0; r < connections.size(); r++) {
-                String region = REGIONS.get(r);
-                try {
-                    var redis = connections.get(r).async();
-                    redis.incr("visits:" + region);
-                    redis.set("cart:" + region + ":" + (n % 500), "item-" + n);
-                    redis.zincrby("top-products", 1, "product-" + (n % 20));
-                } catch (RuntimeException e) {
-                    log.debug("demo write to {} failed: {}", region, e.toString());
-                }
-            }
-            n++;
+    private void writeRound(List<StatefulRedisConnection<String, String>> connections) {
+        long n = round++;
+        for (int r = 0; r < connections.size(); r++) {
+            String region = REGIONS.get(r);
             try {
-                Thread.sleep(1000 / WRITES_PER_SECOND);
-            } catch (InterruptedException e) {
-                return;
+                var redis = connections.get(r).async();
+                redis.incr("visits:" + region);
+                redis.set("cart:" + region + ":" + (n % 500), "item-" + n);
+                redis.zincrby("top-products", 1, "product-" + (n % 20));
+            } catch (RuntimeException e) {
+                log.debug("demo write to {} failed: {}", region, e.toString());
             }
         }
     }
@@ -136,14 +132,8 @@ class DemoRegions implements SmartLifecycle, InitializingBean, DisposableBean {
     @Override
     public void stop() {
         running = false;
-        Thread writer = load;
-        if (writer != null) {
-            writer.interrupt();
-            try {
-                writer.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (load != null) {
+            load.stop(Duration.ofSeconds(2));
         }
         clients.forEach(client -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
         clients.clear();

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import dev.redmesh.identity.Caller;
 import dev.redmesh.web.ApiException;
+import dev.redmesh.worker.AssignmentPhase;
 import dev.redmesh.worker.FleetProtocol;
 import dev.redmesh.worker.OrderSeal;
 import org.springframework.http.HttpStatus;
@@ -57,7 +58,7 @@ class FleetController {
                           List<AssignmentResponse> assignments) {
     }
 
-    record AssignmentResponse(String id, String link, String shard, String sourceNode, long epoch, String phase,
+    record AssignmentResponse(String id, String link, String shard, String sourceNode, long epoch, AssignmentPhase phase,
                               Long lagMs, Long lagBytes, Instant leaseExpiresAt) {
     }
 

@@ -16,6 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param lagWarn        a link this far behind is reported as lagging (health details, dashboard)
  * @param lagCritical    a link this far behind makes the {@code links} health component DOWN
  * @param rebalanceEvery at most one assignment moves this often to even out pooled workers' load
+ * @param lagFineFor     how long 1 s lag samples are kept (the lag API serves windows up to this from them)
+ * @param lagCoarseFor   how long 1 min lag samples are kept (the longest window the lag API serves)
+ * @param forgetWorkersAfter a worker silent this long is no longer listed (one that said goodbye is forgotten at once)
  */
 @Validated
 @ConfigurationProperties("redmesh.fleet")
@@ -24,5 +27,8 @@ public record FleetProperties(
         @NotNull @DefaultValue("250ms") Duration reconcileEvery,
         @NotNull @DefaultValue("1s") Duration lagWarn,
         @NotNull @DefaultValue("30s") Duration lagCritical,
-        @NotNull @DefaultValue("10s") Duration rebalanceEvery) {
+        @NotNull @DefaultValue("10s") Duration rebalanceEvery,
+        @NotNull @DefaultValue("1h") Duration lagFineFor,
+        @NotNull @DefaultValue("24h") Duration lagCoarseFor,
+        @NotNull @DefaultValue("1h") Duration forgetWorkersAfter) {
 }

@@ -1,19 +1,22 @@
 package dev.redmesh.fleet;
 
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.redmesh.cluster.ClusterSecrets;
+import dev.redmesh.cluster.ClusterReadModel;
+import dev.redmesh.link.LinkMode;
+import dev.redmesh.link.LinkReadModel;
+import dev.redmesh.topology.ShardReadModel;
+import dev.redmesh.worker.AssignmentPhase;
 import dev.redmesh.worker.FleetProtocol;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -38,20 +41,8 @@ class FleetStore {
     }
 
     record AssignmentRow(String id, String linkId, String shardId, String sourceNode, String targetNode, long epoch,
-                         String workerId, Instant leaseExpiresAt, String phase, Long appliedOffset, Long lagBytes,
+                         String workerId, Instant leaseExpiresAt, AssignmentPhase phase, Long appliedOffset, Long lagBytes,
                          Long lagMs, Double opsPerSec, String lastError, Instant reportedAt) {
-    }
-
-    record LinkRow(String id, String source, String target, String state) {
-    }
-
-    /** @param passwordCiphertext as stored; {@link ClusterSecrets} decrypts it for the orders that need it */
-    record ClusterRow(String name, String mode, List<String> seeds, String username, String passwordCiphertext,
-                      boolean tls) {
-    }
-
-    /** A shard of a cluster and the master the topology poller last saw for it. */
-    record ShardMaster(String cluster, String shard, String master) {
     }
 
     record LagPoint(Instant at, Long lagMs, Long lagBytes, Double opsPerSec) {
@@ -81,7 +72,7 @@ class FleetStore {
                 update assignment set lease_expires_at = ?, phase = ?, applied_offset = ?, lag_bytes = ?, lag_ms = ?,
                     ops_per_sec = ?, last_error = ?, reported_at = ?
                 where id = ? and worker_id = ? and epoch = ?""", reports.stream().map(report -> new Object[] {
-                ts(now.plus(lease)), report.phase(), report.appliedOffset(), nonNegative(report.lagBytes()),
+                ts(now.plus(lease)), report.phase().name(), report.appliedOffset(), nonNegative(report.lagBytes()),
                 nonNegative(report.lagMs()), report.opsPerSec(), report.error(), ts(now), report.id(), workerId,
                 report.epoch()}).toList());
         Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -114,31 +105,37 @@ class FleetStore {
 
     private static final String WORKERS = "select * from worker order by id";
     private static final String ASSIGNMENTS = "select * from assignment order by id";
-    private static final String PSYNC_LINKS = "select id, source_cluster, target_cluster, state from replication_link "
-            + "where mode = 'PSYNC' order by id";
-    private static final String MIRROR_LINKS = "select id, source_cluster, target_cluster, state from replication_link "
-            + "where mode = 'PROXY_MIRROR' order by id";
-    private static final String CLUSTERS = "select name, mode, seeds, username, password_ciphertext, tls from cluster";
-    private static final String MASTERS = "select cluster_name, id, master_address from shard "
-            + "where master_address is not null order by cluster_name, id";
 
-    /** What the leader reconciles from, read in one round trip (one statement text, six results). */
-    record Snapshot(Map<String, ClusterRow> clusters, Map<String, List<ShardMaster>> masters,
-                    List<AssignmentRow> assignments, List<WorkerRow> workers, List<LinkRow> psyncLinks,
-                    List<LinkRow> mirrorLinks) {
+    /**
+     * What the leader reconciles from, read in one round trip (one statement text, five results): the
+     * fleet's own tables and what the cluster, topology and link features publish for it.
+     */
+    record Snapshot(Map<String, ClusterReadModel.Row> clusters, Map<String, List<ShardReadModel.Row>> masters,
+                    List<AssignmentRow> assignments, List<WorkerRow> workers, List<LinkReadModel.Row> links) {
 
         Map<String, List<AssignmentRow>> assignmentsByLink() {
             return byLink(assignments);
+        }
+
+        /** Links a worker carries (read from the source's stream). */
+        List<LinkReadModel.Row> workerLinks() {
+            return links.stream().filter(l -> l.mode() != LinkMode.PROXY_MIRROR).toList();
+        }
+
+        /** Links an Envoy proxy carries by mirroring writes. */
+        List<LinkReadModel.Row> mirrorLinks() {
+            return links.stream().filter(l -> l.mode() == LinkMode.PROXY_MIRROR).toList();
         }
     }
 
     Snapshot snapshot() {
         return jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Snapshot>) connection -> {
             try (java.sql.Statement statement = connection.createStatement()) {
-                statement.execute(String.join(";\n", CLUSTERS, MASTERS, ASSIGNMENTS, WORKERS, PSYNC_LINKS, MIRROR_LINKS));
-                Map<String, ClusterRow> clusters = new LinkedHashMap<>();
-                readAll(statement, rs -> clusters.put(rs.getString("name"), clusterRow(rs)));
-                Map<String, List<ShardMaster>> masters = new LinkedHashMap<>();
+                statement.execute(String.join(";\n", ClusterReadModel.QUERY, ShardReadModel.QUERY, ASSIGNMENTS, WORKERS,
+                        LinkReadModel.QUERY));
+                Map<String, ClusterReadModel.Row> clusters = new LinkedHashMap<>();
+                readAll(statement, rs -> clusters.put(rs.getString("name"), ClusterReadModel.row(rs)));
+                Map<String, List<ShardReadModel.Row>> masters = new LinkedHashMap<>();
                 nextResult(statement);
                 readAll(statement, rs -> addMaster(masters, rs));
                 List<AssignmentRow> assignments = new ArrayList<>();
@@ -147,13 +144,10 @@ class FleetStore {
                 List<WorkerRow> workers = new ArrayList<>();
                 nextResult(statement);
                 readAll(statement, rs -> workers.add(workerRow(rs)));
-                List<LinkRow> links = new ArrayList<>();
+                List<LinkReadModel.Row> links = new ArrayList<>();
                 nextResult(statement);
-                readAll(statement, rs -> links.add(linkRow(rs)));
-                List<LinkRow> mirrors = new ArrayList<>();
-                nextResult(statement);
-                readAll(statement, rs -> mirrors.add(linkRow(rs)));
-                return new Snapshot(clusters, masters, assignments, workers, links, mirrors);
+                readAll(statement, rs -> links.add(LinkReadModel.row(rs)));
+                return new Snapshot(clusters, masters, assignments, workers, links);
             }
         });
     }
@@ -229,31 +223,38 @@ class FleetStore {
      * @param seal seals a Redis password for the worker that asks ({@link dev.redmesh.worker.OrderSeal})
      */
     FleetProtocol.Orders orders(String workerId, long leaseMs, java.util.function.UnaryOperator<String> seal) {
-        Map<String, ClusterRow> clusters = clusters();
+        List<AssignmentRow> held = jdbc.query("select * from assignment where worker_id = ? order by id", FleetStore::assignment,
+                workerId);
+        if (held.isEmpty()) {
+            return new FleetProtocol.Orders(leaseMs, fingerprint(List.of()), List.of());
+        }
+        Map<String, ClusterReadModel.Row> clusters = clusters();
+        Map<String, LinkReadModel.Row> links = new HashMap<>();
+        jdbc.query(LinkReadModel.QUERY, rs -> {
+            LinkReadModel.Row link = LinkReadModel.row(rs);
+            links.put(link.id(), link);
+        });
         // each cluster's password decrypted and sealed once per answer, not once per assignment
         Map<String, java.util.Optional<String>> sealed = new HashMap<>();
-        java.util.function.Function<ClusterRow, String> password = cluster -> sealed.computeIfAbsent(cluster.name(),
+        java.util.function.Function<ClusterReadModel.Row, String> password = cluster -> sealed.computeIfAbsent(cluster.name(),
                 name -> java.util.Optional.ofNullable(seal.apply(secrets.password(name, cluster.passwordCiphertext())))).orElse(null);
         List<FleetProtocol.AssignmentSpec> specs = new ArrayList<>();
-        jdbc.query("""
-                select a.id, a.link_id, a.shard_id, a.source_node, a.target_node, a.epoch, l.source_cluster,
-                       l.target_cluster, l.include_patterns, l.exclude_patterns
-                from assignment a join replication_link l on l.id = a.link_id
-                where a.worker_id = ? order by a.id""", rs -> {
-            ClusterRow source = clusters.get(rs.getString("source_cluster"));
-            ClusterRow target = clusters.get(rs.getString("target_cluster"));
-            String targetNode = rs.getString("target_node");
+        for (AssignmentRow a : held) {
+            LinkReadModel.Row link = links.get(a.linkId());
+            ClusterReadModel.Row source = link == null ? null : clusters.get(link.source());
+            ClusterReadModel.Row target = link == null ? null : clusters.get(link.target());
+            if (source == null || target == null) {
+                continue; // its link or a cluster is being deleted: the next tick removes the assignment
+            }
             String sourcePassword = password.apply(source);
             String targetPassword = password.apply(target);
-            specs.add(new FleetProtocol.AssignmentSpec(rs.getString("id"), rs.getString("link_id"), rs.getString("shard_id"),
-                    rs.getLong("epoch"),
-                    new FleetProtocol.Endpoint(List.of(rs.getString("source_node")), false, source.username(),
-                            sourcePassword, source.tls()),
-                    targetNode != null
-                            ? new FleetProtocol.Endpoint(List.of(targetNode), false, target.username(), targetPassword, target.tls())
+            specs.add(new FleetProtocol.AssignmentSpec(a.id(), a.linkId(), a.shardId(), a.epoch(),
+                    new FleetProtocol.Endpoint(List.of(a.sourceNode()), false, source.username(), sourcePassword, source.tls()),
+                    a.targetNode() != null
+                            ? new FleetProtocol.Endpoint(List.of(a.targetNode()), false, target.username(), targetPassword, target.tls())
                             : new FleetProtocol.Endpoint(target.seeds(), true, target.username(), targetPassword, target.tls()),
-                    strings(rs.getArray("include_patterns")), strings(rs.getArray("exclude_patterns"))));
-        }, workerId);
+                    link.include(), link.exclude()));
+        }
         return new FleetProtocol.Orders(leaseMs, fingerprint(specs), specs);
     }
 
@@ -293,41 +294,25 @@ class FleetStore {
         jdbc.update("delete from assignment where id = ?", id);
     }
 
-    // ---- what the reconciler reads
+    // ---- what the reconciler reads of other features
 
-    List<LinkRow> psyncLinks() {
-        return jdbc.query(PSYNC_LINKS, (rs, i) -> linkRow(rs));
+    /** Links a worker carries, for the health and metrics of each. */
+    List<LinkReadModel.Row> workerLinks() {
+        return jdbc.query(LinkReadModel.QUERY, (rs, i) -> LinkReadModel.row(rs)).stream()
+                .filter(l -> l.mode() != LinkMode.PROXY_MIRROR).toList();
     }
 
-    private static LinkRow linkRow(ResultSet rs) throws SQLException {
-        return new LinkRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
-    }
-
-    Map<String, ClusterRow> clusters() {
-        Map<String, ClusterRow> clusters = new LinkedHashMap<>();
-        jdbc.query(CLUSTERS, rs -> {
-            clusters.put(rs.getString("name"), clusterRow(rs));
+    Map<String, ClusterReadModel.Row> clusters() {
+        Map<String, ClusterReadModel.Row> clusters = new LinkedHashMap<>();
+        jdbc.query(ClusterReadModel.QUERY, rs -> {
+            clusters.put(rs.getString("name"), ClusterReadModel.row(rs));
         });
         return clusters;
     }
 
-    private static ClusterRow clusterRow(ResultSet rs) throws SQLException {
-        return new ClusterRow(rs.getString("name"), rs.getString("mode"), strings(rs.getArray("seeds")),
-                rs.getString("username"), rs.getString("password_ciphertext"), rs.getBoolean("tls"));
-    }
-
-    /** Every shard with a known master, by cluster, in shard order. */
-    Map<String, List<ShardMaster>> masters() {
-        Map<String, List<ShardMaster>> masters = new LinkedHashMap<>();
-        jdbc.query(MASTERS, rs -> {
-            addMaster(masters, rs);
-        });
-        return masters;
-    }
-
-    private static void addMaster(Map<String, List<ShardMaster>> masters, ResultSet rs) throws SQLException {
-        masters.computeIfAbsent(rs.getString(1), c -> new ArrayList<>())
-                .add(new ShardMaster(rs.getString(1), rs.getString(2), rs.getString(3)));
+    private static void addMaster(Map<String, List<ShardReadModel.Row>> masters, ResultSet rs) throws SQLException {
+        ShardReadModel.Row row = ShardReadModel.row(rs);
+        masters.computeIfAbsent(row.cluster(), c -> new ArrayList<>()).add(row);
     }
 
     // ---- lag samples
@@ -344,7 +329,7 @@ class FleetStore {
     }
 
     /** Folds finished minutes of 1 s samples into 1 min samples, and drops what is past retention. */
-    void downsample(Instant now) {
+    void downsample(Instant now, Duration fineFor, Duration coarseFor) {
         Instant minute = now.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         jdbc.update("""
                 insert into lag_sample (link_id, shard_id, resolution_s, at, lag_ms, lag_bytes, ops_per_sec)
@@ -354,22 +339,22 @@ class FleetStore {
                 on conflict (link_id, resolution_s, at, shard_id) do update
                 set lag_ms = excluded.lag_ms, lag_bytes = excluded.lag_bytes, ops_per_sec = excluded.ops_per_sec""",
                 ts(minute.minus(Duration.ofMinutes(5))), ts(minute));
-        jdbc.update("delete from lag_sample where resolution_s = 1 and at < ?", ts(now.minus(Duration.ofHours(1))));
-        jdbc.update("delete from lag_sample where resolution_s = 60 and at < ?", ts(now.minus(Duration.ofHours(24))));
+        jdbc.update("delete from lag_sample where resolution_s = 1 and at < ?", ts(now.minus(fineFor)));
+        jdbc.update("delete from lag_sample where resolution_s = 60 and at < ?", ts(now.minus(coarseFor)));
     }
 
     // ---- helpers
 
-    private static AssignmentRow assignment(ResultSet rs, int row) throws SQLException {
+    static AssignmentRow assignment(ResultSet rs, int row) throws SQLException {
         return new AssignmentRow(rs.getString("id"), rs.getString("link_id"), rs.getString("shard_id"),
                 rs.getString("source_node"), rs.getString("target_node"), rs.getLong("epoch"), rs.getString("worker_id"),
-                instant(rs, "lease_expires_at"), rs.getString("phase"), (Long) rs.getObject("applied_offset"),
+                instant(rs, "lease_expires_at"), phase(rs.getString("phase")), (Long) rs.getObject("applied_offset"),
                 (Long) rs.getObject("lag_bytes"), (Long) rs.getObject("lag_ms"), (Double) rs.getObject("ops_per_sec"),
                 rs.getString("last_error"), instant(rs, "reported_at"));
     }
 
-    static List<String> strings(Array array) throws SQLException {
-        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    private static AssignmentPhase phase(String stored) {
+        return stored == null ? null : AssignmentPhase.valueOf(stored);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

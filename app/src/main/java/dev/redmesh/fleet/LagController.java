@@ -2,7 +2,6 @@ package dev.redmesh.fleet;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,16 +21,16 @@ import org.springframework.web.bind.annotation.RestController;
 class LagController {
 
     private static final Pattern WINDOW = Pattern.compile("(\\d{1,4})([smh])");
-    private static final Duration FINE_UP_TO = Duration.ofHours(1);
-    private static final Duration LONGEST = Duration.ofHours(24);
 
     private final FleetStore store;
     private final LinkService links;
+    private final FleetProperties properties;
     private final Clock clock;
 
-    LagController(FleetStore store, LinkService links, Clock clock) {
+    LagController(FleetStore store, LinkService links, FleetProperties properties, Clock clock) {
         this.store = store;
         this.links = links;
+        this.properties = properties;
         this.clock = clock;
     }
 
@@ -43,13 +42,13 @@ class LagController {
     @Operation(summary = "Lag time series of a link (worst shard per instant): `window` like 15m, 1h, 24h; "
             + "1 s points up to 1h, 1 min points beyond")
     LagSeries lag(@PathVariable String id, @RequestParam(defaultValue = "15m") String window) {
-        Duration span = parse(window);
+        Duration span = parse(window, properties.lagCoarseFor());
         links.get(id); // 404 for an unknown link
-        int resolution = span.compareTo(FINE_UP_TO) <= 0 ? 1 : 60;
+        int resolution = span.compareTo(properties.lagFineFor()) <= 0 ? 1 : 60;
         return new LagSeries(id, window, resolution, store.lag(id, resolution, clock.instant().minus(span)));
     }
 
-    static Duration parse(String window) {
+    static Duration parse(String window, Duration longest) {
         Matcher m = WINDOW.matcher(window);
         Duration span = null;
         if (m.matches()) {
@@ -60,8 +59,8 @@ class LagController {
                 default -> Duration.ofHours(n);
             };
         }
-        if (span == null || span.isZero() || span.compareTo(LONGEST) > 0) {
-            throw ApiException.invalid("window", "a duration like 15m, 1h or 24h, at most 24h");
+        if (span == null || span.isZero() || span.compareTo(longest) > 0) {
+            throw ApiException.invalid("window", "a duration like 15m, 1h or 24h, at most " + longest.toHours() + "h");
         }
         return span;
     }

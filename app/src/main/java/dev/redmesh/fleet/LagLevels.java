@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class LagLevels {
 
-    public enum Level { OK, WARN, CRITICAL, UNKNOWN }
+    /** {@code PAUSED}: an operator paused the link; neither healthy nor failing, whatever its last lag. */
+    public enum Level { OK, WARN, CRITICAL, UNKNOWN, PAUSED }
 
     private final FleetProperties properties;
 
@@ -19,9 +20,12 @@ public class LagLevels {
         this.properties = properties;
     }
 
-    /** BROKEN or past the critical threshold: CRITICAL; no lag reported yet: UNKNOWN. */
-    public Level of(String state, Long lagMs) {
-        if (LinkState.BROKEN.name().equals(state) || (lagMs != null && lagMs >= properties.lagCritical().toMillis())) {
+    /** PAUSED as such; BROKEN or past the critical threshold: CRITICAL; no lag reported yet: UNKNOWN. */
+    public Level of(LinkState state, Long lagMs) {
+        if (state == LinkState.PAUSED) {
+            return Level.PAUSED;
+        }
+        if (state == LinkState.BROKEN || (lagMs != null && lagMs >= properties.lagCritical().toMillis())) {
             return Level.CRITICAL;
         }
         if (lagMs == null || lagMs < 0) {

@@ -73,6 +73,7 @@ class LeaderLock implements AutoCloseable {
             try (Statement statement = candidate.createStatement();
                  ResultSet rs = statement.executeQuery("select pg_try_advisory_lock(" + KEY + ")")) {
                 rs.next();
+                lastFailure = null;
                 if (rs.getBoolean(1)) {
                     connection = candidate;
                     validatedAt = System.nanoTime();
@@ -81,7 +82,12 @@ class LeaderLock implements AutoCloseable {
             }
             candidate.close();
         } catch (SQLException e) {
-            log.debug("Leadership not taken: {}", e.getMessage());
+            if (!String.valueOf(e.getMessage()).equals(lastFailure)) {
+                // once per kind of failure, not once a tick: a Postgres outage is one line
+                log.warn("Could not try for the fleet's leadership (another control plane may lead meanwhile): {}", e.getMessage());
+            }
+            lastFailure = String.valueOf(e.getMessage());
+            return false;
         }
         return false;
     }
@@ -91,6 +97,9 @@ class LeaderLock implements AutoCloseable {
      * A pooled connection may keep the application name set for the lock, so only the session
      * that holds the lock counts.
      */
+    /** The last failure to try for the lock, so that an outage is logged once. */
+    private volatile String lastFailure;
+
     String leader() {
         try (Connection c = dataSource.getConnection(); Statement statement = c.createStatement();
              ResultSet rs = statement.executeQuery("""

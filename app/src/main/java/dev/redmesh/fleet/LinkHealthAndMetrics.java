@@ -9,10 +9,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import dev.redmesh.lifecycle.PeriodicLoop;
+import dev.redmesh.link.LinkReadModel;
 import dev.redmesh.link.LinkState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,12 +23,13 @@ import org.springframework.stereotype.Component;
  * {@code lag-warn} shows in the details only.
  */
 @Component("links")
-class LinkHealthAndMetrics implements HealthIndicator {
+class LinkHealthAndMetrics implements HealthIndicator, org.springframework.context.SmartLifecycle {
 
     private final FleetStore store;
     private final LagLevels levels;
     private final MeterRegistry meters;
     private final Map<String, LinkFigures> figures = new ConcurrentHashMap<>();
+    private final PeriodicLoop refresh = PeriodicLoop.every(java.time.Duration.ofSeconds(1), "link-gauges", this::refreshGauges);
 
     /** What the gauges read, refreshed every second. */
     static final class LinkFigures {
@@ -60,7 +62,6 @@ class LinkHealthAndMetrics implements HealthIndicator {
     private final FleetCounts counts;
     private final java.time.Clock clock;
 
-    @Scheduled(fixedDelay = 1000)
     void refreshGauges() {
         FleetCounts.Workers workers = counts.workers();
         workersLive = workers.live();
@@ -71,14 +72,14 @@ class LinkHealthAndMetrics implements HealthIndicator {
         assignmentsUnheld = assignments.stream()
                 .filter(a -> a.workerId() == null || a.leaseExpiresAt() == null || !a.leaseExpiresAt().isAfter(now)).count();
         Map<String, List<FleetStore.AssignmentRow>> byLink = FleetStore.byLink(assignments);
-        for (FleetStore.LinkRow link : store.psyncLinks()) {
+        for (LinkReadModel.Row link : store.workerLinks()) {
             LinkFigures f = figures.computeIfAbsent(link.id(), id -> register(id, new LinkFigures()));
             List<FleetStore.AssignmentRow> shards = byLink.getOrDefault(link.id(), List.of());
             f.lagMs = shards.stream().filter(a -> a.lagMs() != null).mapToLong(FleetStore.AssignmentRow::lagMs).max()
                     .orElse(-1);
             f.lagBytes = shards.stream().filter(a -> a.lagBytes() != null).mapToLong(FleetStore.AssignmentRow::lagBytes)
                     .sum();
-            f.streaming = LinkState.STREAMING.name().equals(link.state()) ? 1 : 0;
+            f.streaming = link.state() == LinkState.STREAMING ? 1 : 0;
         }
     }
 
@@ -95,15 +96,30 @@ class LinkHealthAndMetrics implements HealthIndicator {
         Map<String, List<FleetStore.AssignmentRow>> byLink = store.assignmentsByLink();
         Map<String, Object> details = new LinkedHashMap<>();
         boolean critical = false;
-        for (FleetStore.LinkRow link : store.psyncLinks()) {
+        for (LinkReadModel.Row link : store.workerLinks()) {
             long lagMs = byLink.getOrDefault(link.id(), List.of()).stream().filter(a -> a.lagMs() != null)
                     .mapToLong(FleetStore.AssignmentRow::lagMs).max().orElse(-1);
             LagLevels.Level level = levels.of(link.state(), lagMs < 0 ? null : lagMs);
             critical |= level == LagLevels.Level.CRITICAL;
             // an unreported lag is not a problem of its own here: the link's state says why
             String shown = level == LagLevels.Level.UNKNOWN ? "ok" : level.name().toLowerCase(java.util.Locale.ROOT);
-            details.put(link.id(), Map.of("state", link.state(), "lagMs", lagMs, "level", shown));
+            details.put(link.id(), Map.of("state", link.state().name(), "lagMs", lagMs, "level", shown));
         }
         return (critical ? Health.down() : Health.up()).withDetails(details).build();
+    }
+
+    @Override
+    public void start() {
+        refresh.start();
+    }
+
+    @Override
+    public void stop() {
+        refresh.stop(java.time.Duration.ofSeconds(5));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return refresh.isRunning();
     }
 }

@@ -24,31 +24,42 @@ public final class PeriodicLoop {
     private final LongSupplier nextWaitMillis;
     private final Runnable step;
     private final Duration slowAfter;
+    /** A step that only waits (a long poll) may be interrupted to stop at once. */
+    private final boolean interruptible;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean stopping;
     private Thread thread;
 
-    private PeriodicLoop(String name, LongSupplier nextWaitMillis, Runnable step, Duration slowAfter) {
+    private PeriodicLoop(String name, LongSupplier nextWaitMillis, Runnable step, Duration slowAfter, boolean interruptible) {
         this.name = name;
         this.nextWaitMillis = nextWaitMillis;
         this.step = step;
         this.slowAfter = slowAfter;
+        this.interruptible = interruptible;
     }
 
     /** Runs {@code step} every {@code period} (measured from the end of one step to the start of the next). */
     public static PeriodicLoop every(Duration period, String name, Runnable step) {
         long millis = period.toMillis();
-        return new PeriodicLoop(name, () -> millis, step, null);
+        return new PeriodicLoop(name, () -> millis, step, null, false);
     }
 
     /** Runs {@code step}, then waits as long as {@code nextWaitMillis} says (e.g. until the next tick is due). */
     public static PeriodicLoop waiting(LongSupplier nextWaitMillis, String name, Runnable step) {
-        return new PeriodicLoop(name, nextWaitMillis, step, null);
+        return new PeriodicLoop(name, nextWaitMillis, step, null, false);
     }
 
     /** The same loop, warning when a step takes longer than {@code threshold}. */
     public PeriodicLoop slowAfter(Duration threshold) {
-        return new PeriodicLoop(name, nextWaitMillis, step, threshold);
+        return new PeriodicLoop(name, nextWaitMillis, step, threshold, interruptible);
+    }
+
+    /**
+     * The same loop, its thread interrupted by {@link #stop}: for a step that only waits (a long poll)
+     * and holds nothing that an interruption would leave half done.
+     */
+    public PeriodicLoop interruptedOnStop() {
+        return new PeriodicLoop(name, nextWaitMillis, step, slowAfter, true);
     }
 
     public synchronized void start() {
@@ -83,6 +94,9 @@ public final class PeriodicLoop {
         if (t == Thread.currentThread()) {
             return;
         }
+        if (interruptible) {
+            t.interrupt();
+        }
         try {
             t.join(patience.toMillis());
         } catch (InterruptedException e) {
@@ -108,6 +122,9 @@ public final class PeriodicLoop {
             try {
                 step.run();
             } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
                 log.warn("{} failed: {}", name, e.toString(), e);
             }
             long tookMs = (System.nanoTime() - began) / 1_000_000;

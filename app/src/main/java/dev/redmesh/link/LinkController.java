@@ -38,7 +38,7 @@ class LinkController {
     @GetMapping
     @Operation(summary = "List links, optionally only those from a source and/or to a target cluster")
     List<LinkResponse> list(@RequestParam(required = false) String source, @RequestParam(required = false) String target) {
-        return progress.list(source, target);
+        return service.list(source, target, progress);
     }
 
     @GetMapping("/{id}")

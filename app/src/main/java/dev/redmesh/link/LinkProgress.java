@@ -1,15 +1,14 @@
 package dev.redmesh.link;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
-/** How far each link's shards have got, as the fleet last heard from its workers. */
+/** How far each link's shards have got, as the fleet last heard from its workers (the fleet's table, read by the fleet). */
 public interface LinkProgress {
 
     List<LinkResponse.ShardAssignment> shards(String linkId);
 
-    /**
-     * Links with their shards' progress, optionally only from {@code source} and/or to {@code target},
-     * by id: the list endpoint's read, in one query (it is the dashboard's and CI's most frequent call).
-     */
-    List<LinkResponse> list(String source, String target);
+    /** The shards of every named link, in one read: the links list is the dashboard's and CI's most frequent call. */
+    Map<String, List<LinkResponse.ShardAssignment>> shardsOf(Collection<String> linkIds);
 }

@@ -48,6 +48,19 @@ public class LinkService {
         }
     }
 
+    /**
+     * Links with their shards' progress, optionally only from {@code source} and/or to {@code target},
+     * by id: two reads (the links, then every shard of them), whatever the number of links.
+     */
+    @Transactional(readOnly = true)
+    public List<LinkResponse> list(String source, String target, LinkProgress progress) {
+        List<ReplicationLink> found = links.findAll(org.springframework.data.domain.Sort.by("id")).stream()
+                .filter(l -> source == null || l.getSource().equals(source))
+                .filter(l -> target == null || l.getTarget().equals(target)).toList();
+        Map<String, List<LinkResponse.ShardAssignment>> shards = progress.shardsOf(found.stream().map(ReplicationLink::getId).toList());
+        return found.stream().map(l -> LinkResponse.of(l, shards.getOrDefault(l.getId(), List.of()))).toList();
+    }
+
     /** The links a mesh created (explicit links between its members are not among them). */
     @Transactional(readOnly = true)
     public List<ReplicationLink> ofMesh(String mesh) {

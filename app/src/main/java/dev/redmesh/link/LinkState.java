@@ -5,7 +5,9 @@ import java.util.Set;
 
 /**
  * The lifecycle of a replication link. Allowed transitions are data, checked on every change
- * and each one recorded as an event with its reason.
+ * and each one recorded as an event with its reason. A broken link recovers by itself when its
+ * worker gets going again (straight to a full sync or to streaming); a paused one only by an
+ * operator's resume.
  */
 public enum LinkState {
     PENDING,
@@ -20,7 +22,7 @@ public enum LinkState {
             case FULL_SYNC -> EnumSet.of(STREAMING, PENDING, PAUSED, BROKEN);
             case STREAMING -> EnumSet.of(FULL_SYNC, PENDING, PAUSED, BROKEN);
             case PAUSED -> EnumSet.of(PENDING);
-            case BROKEN -> EnumSet.of(PENDING, PAUSED);
+            case BROKEN -> EnumSet.of(PENDING, FULL_SYNC, STREAMING, PAUSED);
         };
     }
 

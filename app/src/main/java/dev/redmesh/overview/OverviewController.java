@@ -15,6 +15,7 @@ import dev.redmesh.cluster.TopologyView;
 import dev.redmesh.fleet.FleetCounts;
 import dev.redmesh.fleet.LagLevels;
 import dev.redmesh.link.LinkProgress;
+import dev.redmesh.link.LinkService;
 import dev.redmesh.link.LinkResponse;
 import dev.redmesh.proxy.ProxyCounts;
 import dev.redmesh.region.Region;
@@ -34,13 +35,15 @@ class OverviewController {
     private final RegionService regions;
     private final ClusterService clusters;
     private final TopologyView topology;
+    private final LinkService linkService;
     private final LinkProgress links;
     private final LagLevels levels;
     private final FleetCounts fleet;
     private final ProxyCounts proxies;
 
-    OverviewController(RegionService regions, ClusterService clusters, TopologyView topology, LinkProgress links,
-                       LagLevels levels, FleetCounts fleet, ProxyCounts proxies) {
+    OverviewController(RegionService regions, ClusterService clusters, TopologyView topology, LinkService linkService,
+                       LinkProgress links, LagLevels levels, FleetCounts fleet, ProxyCounts proxies) {
+        this.linkService = linkService;
         this.proxies = proxies;
         this.regions = regions;
         this.clusters = clusters;
@@ -101,10 +104,10 @@ class OverviewController {
                     clustersByRegion.getOrDefault(r.getName(), List.of())));
         }
         List<LinkSummary> linkSummaries = new ArrayList<>();
-        for (LinkResponse l : links.list(null, null)) {
+        for (LinkResponse l : linkService.list(null, null, links)) {
             linkSummaries.add(new LinkSummary(l.id(), l.source(), l.target(), regionOf.get(l.source()),
                     regionOf.get(l.target()), l.mode().name(), l.state().name(), l.stateReason(), l.lagMs(), l.lagBytes(),
-                    l.opsPerSec(), levels.of(l.state().name(), l.lagMs())));
+                    l.opsPerSec(), levels.of(l.state(), l.lagMs())));
         }
         Long worst = linkSummaries.stream().map(LinkSummary::lagMs).filter(Objects::nonNull).max(Long::compare).orElse(null);
         double ops = linkSummaries.stream().map(LinkSummary::opsPerSec).filter(Objects::nonNull).mapToDouble(Double::doubleValue).sum();

@@ -6,12 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
+
+import dev.redmesh.lifecycle.PeriodicLoop;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
@@ -31,11 +30,13 @@ class XdsConfigs implements SmartLifecycle {
     private final ProxyProperties properties;
     private final Map<String, EnvoyResources.RegionConfig> current = new ConcurrentHashMap<>();
     private final List<Consumer<EnvoyResources.RegionConfig>> listeners = new CopyOnWriteArrayList<>();
-    private volatile ScheduledExecutorService loop;
+    /** Recomputes every region's configuration; a failed refresh is logged by the loop and tried again. */
+    private final PeriodicLoop loop;
 
     XdsConfigs(ProxyModels models, ProxyProperties properties) {
         this.models = models;
         this.properties = properties;
+        this.loop = PeriodicLoop.every(properties.refreshEvery(), "proxy-configs", this::refresh);
     }
 
     void onChange(Consumer<EnvoyResources.RegionConfig> listener) {
@@ -71,32 +72,16 @@ class XdsConfigs implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "proxy-configs");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                refresh();
-            } catch (RuntimeException e) {
-                log.warn("Proxy configurations not refreshed: {}", e.toString());
-            }
-        }, 0, properties.refreshEvery().toMillis(), TimeUnit.MILLISECONDS);
-        loop = executor;
+        loop.start();
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = loop;
-        loop = null;
-        if (executor != null) {
-            executor.shutdownNow();
-        }
+        loop.stop(java.time.Duration.ofSeconds(5));
     }
 
     @Override
     public boolean isRunning() {
-        return loop != null;
+        return loop.isRunning();
     }
 }

@@ -8,12 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
+
+import dev.redmesh.lifecycle.PeriodicLoop;
 import org.slf4j.LoggerFactory;
 
 import dev.redmesh.cluster.ClusterMode;
@@ -48,7 +49,8 @@ class TopologyPoller implements SmartLifecycle {
     private final TopologyProperties properties;
     private final MeterRegistry meters;
     private final Map<String, ClusterWatch> watches = new ConcurrentHashMap<>();
-    private ScheduledExecutorService ticker;
+    private PeriodicLoop ticker;
+    private volatile long tickStartedAt = System.nanoTime();
     private ExecutorService recording;
     private volatile boolean running;
 
@@ -175,15 +177,13 @@ class TopologyPoller implements SmartLifecycle {
             return;
         }
         recording = Executors.newFixedThreadPool(2, r -> new Thread(r, "topology-record"));
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "topology-tick"));
         long interval = properties.pollInterval().toMillis();
-        ticker.scheduleAtFixedRate(() -> {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                log.warn("Topology tick failed", e);
-            }
-        }, interval, interval, TimeUnit.MILLISECONDS);
+        // at a fixed rate: the wait is what is left of the interval after the tick
+        ticker = PeriodicLoop.waiting(() -> interval - (System.nanoTime() - tickStartedAt) / 1_000_000, "topology-tick", () -> {
+            tickStartedAt = System.nanoTime();
+            tick();
+        });
+        ticker.start();
         running = true;
     }
 
@@ -191,7 +191,7 @@ class TopologyPoller implements SmartLifecycle {
     public void stop() {
         running = false;
         if (ticker != null) {
-            ticker.shutdownNow();
+            ticker.stop(java.time.Duration.ofSeconds(5));
             recording.shutdown();
             try {
                 recording.awaitTermination(5, TimeUnit.SECONDS);

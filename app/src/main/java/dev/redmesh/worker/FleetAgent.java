@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.redmesh.lifecycle.PeriodicLoop;
 import dev.redmesh.sync.KeyFilter;
 import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
@@ -46,11 +47,11 @@ import org.springframework.stereotype.Component;
 public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServerInitializedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(FleetAgent.class);
-    private static final Duration RETRY_FAILED_AFTER = Duration.ofSeconds(2);
-    private static final long SAMPLE_EVERY_MS = 100;
-    private static final long LONG_POLL_MS = 10_000;
-    private static final Duration SLOW_START = Duration.ofSeconds(15);
+    /** The full status (one INFO to the source) is read every this many lag samples. */
     private static final int STATUS_EVERY_SAMPLES = 10;
+    /** After a long poll that got no answer, the next waits this long: the control plane may be restarting. */
+    private static final long UNANSWERED_POLL_PAUSE_MS = 1000;
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(10);
 
     private final FleetAgentProperties properties;
     private final WorkerProperties workerProperties;
@@ -75,12 +76,14 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
      */
     private volatile long leaseUntil;
     private volatile boolean running0;
-    private final List<Thread> threads = new ArrayList<>();
-    /** Held while a heartbeat is on its way to the control plane. */
-    private final Object heartbeatGate = new Object();
-    private final java.util.concurrent.Semaphore reportNow = new java.util.concurrent.Semaphore(0);
-    /** Released by an engine's phase change, so that the control plane hears of it without waiting for a sample. */
-    private final java.util.concurrent.Semaphore sampleNow = new java.util.concurrent.Semaphore(0);
+    /** Heartbeats, woken early when an assignment changes phase: the control plane should know at once. */
+    private final PeriodicLoop heartbeats;
+    /** The long poll for new orders, one after the other. */
+    private final PeriodicLoop orders;
+    /** Lag clocks and leases, woken early by an engine's phase change. */
+    private final PeriodicLoop samples;
+    private volatile boolean lastPollUnanswered;
+    private boolean loopsStarted;
 
     FleetAgent(FleetAgentProperties properties, WorkerProperties workerProperties, RedisTlsProperties tls, MeterRegistry meters,
                org.springframework.beans.factory.ObjectProvider<FleetCredentials> credentials,
@@ -93,6 +96,13 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         this.meters = meters;
         this.id = properties.id() != null ? properties.id() : defaultId();
         this.controlPlane = properties.controlPlane();
+        this.heartbeats = PeriodicLoop.every(properties.heartbeatEvery(), "fleet-heartbeat", this::heartbeatOnce);
+        this.orders = PeriodicLoop.waiting(() -> lastPollUnanswered ? UNANSWERED_POLL_PAUSE_MS : 0, "fleet-orders",
+                this::longPollOnce).interruptedOnStop();
+        this.samples = PeriodicLoop.every(properties.sampleEvery(), "fleet-lag", () -> {
+            expireLeases();
+            sample();
+        });
     }
 
     /** One assignment this process runs, or is starting, or failed to start. */
@@ -100,7 +110,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         final FleetProtocol.AssignmentSpec spec;
         final LagClock lag = new LagClock();
         volatile SyncWorker worker;
-        volatile String phase = "STARTING";
+        volatile AssignmentPhase phase = AssignmentPhase.STARTING;
         volatile String error;
         volatile long failedAt;
         volatile List<Meter> meters = List.of();
@@ -139,7 +149,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             id = defaultId() + "-" + port;
         }
         controlPlaneClient = controlPlane != null ? new HttpControlPlane(controlPlane, this::token) : local.getIfAvailable();
-        if (properties.enabled() && controlPlaneClient != null && running0 && threads.isEmpty()) {
+        if (properties.enabled() && controlPlaneClient != null && running0) {
             startLoops();
         }
     }
@@ -158,73 +168,20 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     }
 
     private synchronized void startLoops() {
-        if (!threads.isEmpty()) {
+        if (loopsStarted) {
             return;
         }
+        loopsStarted = true;
         log.info("Worker {} ({}) joins the fleet at {}", id, properties.kind(), controlPlaneClient.describe());
-        threads.add(loop("fleet-heartbeat", () -> {
-            heartbeatOnce();
-            awaitReportDue();
-        }, 0));
-        threads.add(loop("fleet-orders", this::longPollOnce, 0));
-        threads.add(loop("fleet-lag", () -> {
-            expireLeases();
-            sample();
-            awaitSampleDue();
-        }, 0));
+        heartbeats.start();
+        orders.start();
+        samples.start();
     }
 
-    private Thread loop(String name, Runnable step, long pauseMs) {
-        Thread t = new Thread(() -> {
-            while (running0 && !Thread.currentThread().isInterrupted()) {
-                try {
-                    step.run();
-                } catch (RuntimeException e) {
-                    log.warn("{} failed; trying again in a second", name, e);
-                    pause(1000);
-                }
-                if (pauseMs > 0) {
-                    pause(pauseMs);
-                }
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    /** Until the next heartbeat is due, or sooner when an assignment changed phase (the control plane should know at once). */
-    private void awaitReportDue() {
-        try {
-            reportNow.tryAcquire(properties.heartbeatEvery().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            reportNow.drainPermits();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Until the next sample is due, or sooner when an engine changed phase. */
-    private void awaitSampleDue() {
-        try {
-            sampleNow.tryAcquire(SAMPLE_EVERY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            sampleNow.drainPermits();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void phase(Running r, String phase) {
-        if (!phase.equals(r.phase)) {
+    private void phase(Running r, AssignmentPhase phase) {
+        if (phase != r.phase) {
             r.phase = phase;
-            reportNow.release();
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            heartbeats.wake();
         }
     }
 
@@ -239,17 +196,15 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,
                 version(), reports);
         long sentAt = System.nanoTime();
-        FleetProtocol.Orders orders;
-        synchronized (heartbeatGate) {
-            if (!running0) {
-                return; // leaving: a heartbeat after the goodbye would renew the leases it just gave up
-            }
-            orders = controlPlaneClient.heartbeat(id, heartbeat);
+        if (!running0) {
+            return; // leaving: a heartbeat after the goodbye would renew the leases it just gave up
         }
-        if (orders != null) {
+        // a heartbeat on its way is answered before the goodbye: stop() waits for this step to end
+        FleetProtocol.Orders answer = controlPlaneClient.heartbeat(id, heartbeat);
+        if (answer != null) {
             // the control plane renewed the leases at or after sentAt: counting from sentAt errs on the safe side
-            leaseUntil = sentAt + Duration.ofMillis(orders.leaseMs()).toNanos();
-            apply(orders, "heartbeat");
+            leaseUntil = sentAt + Duration.ofMillis(answer.leaseMs()).toNanos();
+            apply(answer, "heartbeat");
         }
     }
 
@@ -279,12 +234,11 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     }
 
     void longPollOnce() {
-        FleetProtocol.Orders orders = controlPlaneClient.awaitOrders(id, fingerprint, LONG_POLL_MS);
-        if (orders == null) {
-            pause(1000);
-            return;
+        FleetProtocol.Orders answer = controlPlaneClient.awaitOrders(id, fingerprint, properties.longPoll().toMillis());
+        lastPollUnanswered = answer == null;
+        if (answer != null) {
+            apply(answer, "long poll");
         }
-        apply(orders, "long poll");
     }
 
     /** The WORKER token this agent presents: configured, or the all-in-one process's own. */
@@ -313,8 +267,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         orders.assignments().forEach(a -> wanted.put(a.id(), a));
         for (Running r : List.copyOf(running.values())) {
             FleetProtocol.AssignmentSpec want = wanted.get(r.spec.id());
-            boolean retry = "FAILED".equals(r.phase)
-                    && System.nanoTime() - r.failedAt > RETRY_FAILED_AFTER.toNanos();
+            boolean retry = r.phase == AssignmentPhase.FAILED
+                    && System.nanoTime() - r.failedAt > properties.retryFailedAfter().toNanos();
             if (want == null || !want.equals(r.spec) || retry) {
                 running.remove(r.spec.id());
                 lifecycle.execute(() -> stop(r, want == null ? "no longer assigned" : retry ? "retrying" : "epoch " + want.epoch()));
@@ -337,7 +291,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                 endpoint(a.target()), new KeyFilter(a.include(), a.exclude()), options(), a.epoch()),
                 event -> log.warn("Assignment {}: {}", a.id(), event));
         r.worker = worker;
-        worker.stats().onPhaseChange(sampleNow::release);
+        worker.stats().onPhaseChange(samples::wake);
         try {
             worker.start();
             if (running.get(a.id()) != r) { // replaced while starting
@@ -345,13 +299,13 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                 return;
             }
             r.meters = SyncMeters.register(meters, Tags.of("link", a.link(), "shard", a.shard()), worker);
-            phase(r, worker.stats().phase().name());
+            phase(r, AssignmentPhase.of(worker.stats().phase()));
             log.info("Assignment {} started at epoch {}", a.id(), a.epoch());
         } catch (RuntimeException e) {
             worker.close();
             r.error = e.getMessage() == null ? e.toString() : e.getMessage();
             r.failedAt = System.nanoTime();
-            phase(r, "FAILED");
+            phase(r, AssignmentPhase.FAILED);
             log.warn("Assignment {} (epoch {}) could not start: {}", a.id(), a.epoch(), r.error);
         }
     }
@@ -369,18 +323,18 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     void sample() {
         for (Running r : running.values()) {
             Thread starter = r.starter;
-            if ("STARTING".equals(r.phase) && !r.slowReported && starter != null
-                    && System.nanoTime() - r.startedAt > SLOW_START.toNanos()) {
+            if (r.phase == AssignmentPhase.STARTING && !r.slowReported && starter != null
+                    && System.nanoTime() - r.startedAt > properties.slowStartAfter().toNanos()) {
                 r.slowReported = true;
                 StringBuilder stack = new StringBuilder();
                 for (StackTraceElement frame : starter.getStackTrace()) {
                     stack.append("\n\tat ").append(frame);
                 }
                 log.warn("Assignment {} has been starting for more than {} s; its thread is at:{}", r.spec.id(),
-                        SLOW_START.toSeconds(), stack);
+                        properties.slowStartAfter().toSeconds(), stack);
             }
             SyncWorker worker = r.worker;
-            if (worker == null || "STARTING".equals(r.phase) || "FAILED".equals(r.phase)) {
+            if (worker == null || r.phase == AssignmentPhase.STARTING || r.phase == AssignmentPhase.FAILED) {
                 continue;
             }
             try {
@@ -395,7 +349,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                     r.error = "the sync worker stopped";
                     r.failedAt = System.nanoTime();
                 }
-                phase(r, phase == SyncStats.Phase.STOPPED ? "FAILED" : phase.name());
+                phase(r, AssignmentPhase.of(phase));
             } catch (RuntimeException e) {
                 r.error = e.toString();
             }
@@ -434,14 +388,17 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
 
     @Override
     public void stop() {
-        boolean joined = running0 && !threads.isEmpty();
-        running0 = false;
-        synchronized (heartbeatGate) {
-            // a heartbeat on its way is answered before anything else: it must not reach the control
-            // plane after the goodbye (it would renew the leases again), so it is not interrupted
+        boolean joined;
+        synchronized (this) {
+            joined = running0 && loopsStarted;
+            loopsStarted = false;
         }
-        threads.forEach(Thread::interrupt);
-        threads.clear();
+        running0 = false;
+        // a heartbeat on its way is answered before anything else — it must not reach the control
+        // plane after the goodbye, which it would undo by renewing the leases — so it is waited for
+        heartbeats.stop(STOP_PATIENCE);
+        orders.stop(STOP_PATIENCE);
+        samples.stop(STOP_PATIENCE);
         running.values().forEach(r -> stop(r, "shutting down"));
         running.clear();
         lifecycle.shutdownNow();

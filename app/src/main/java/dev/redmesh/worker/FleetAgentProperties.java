@@ -22,6 +22,12 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatEvery how often progress is reported and leases renewed
  * @param token          a {@code WORKER} API token for the control plane (env {@code REDMESH_WORKER_FLEET_TOKEN});
  *                       the all-in-one process's own worker needs none
+ * @param longPoll       how long a poll for new orders waits at the control plane (a new epoch reaches the
+ *                       worker at once; this only bounds each request)
+ * @param sampleEvery    how often each assignment's lag clock is sampled (no I/O); its full status is read
+ *                       every tenth sample
+ * @param retryFailedAfter an assignment that failed to start is tried again this long after
+ * @param slowStartAfter an assignment still starting after this long is logged with where its thread is
  */
 @Validated
 @ConfigurationProperties("redmesh.worker.fleet")
@@ -32,12 +38,17 @@ public record FleetAgentProperties(
         @NotNull @DefaultValue("POOLED") FleetProtocol.Kind kind,
         String pinnedNode,
         @NotNull @DefaultValue("1s") Duration heartbeatEvery,
-        String token) {
+        String token,
+        @NotNull @DefaultValue("10s") Duration longPoll,
+        @NotNull @DefaultValue("100ms") Duration sampleEvery,
+        @NotNull @DefaultValue("2s") Duration retryFailedAfter,
+        @NotNull @DefaultValue("15s") Duration slowStartAfter) {
 
     @Override
     public String toString() {
         return "FleetAgentProperties[enabled=" + enabled + ", controlPlane=" + controlPlane + ", id=" + id + ", kind="
                 + kind + ", pinnedNode=" + pinnedNode + ", heartbeatEvery=" + heartbeatEvery + ", token="
-                + (token == null ? "null" : "(hidden)") + "]";
+                + (token == null ? "null" : "(hidden)") + ", longPoll=" + longPoll + ", sampleEvery=" + sampleEvery
+                + ", retryFailedAfter=" + retryFailedAfter + ", slowStartAfter=" + slowStartAfter + "]";
     }
 }

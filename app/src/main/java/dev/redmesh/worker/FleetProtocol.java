@@ -23,11 +23,11 @@ public final class FleetProtocol {
     }
 
     /**
-     * @param phase   {@code STARTING}, a sync phase ({@code FULL_SYNC}, {@code STREAMING}, …), or {@code FAILED}
+     * @param phase   where the assignment is
      * @param lagMs   how long ago the source was at the oldest offset not yet applied; -1 unknown
      * @param divergence the latest divergence this assignment's sync met, or null (docs/sync.md)
      */
-    public record AssignmentReport(String id, long epoch, String phase, long appliedOffset, long lagBytes, long lagMs,
+    public record AssignmentReport(String id, long epoch, AssignmentPhase phase, long appliedOffset, long lagBytes, long lagMs,
                                    double opsPerSec, String error, Divergence divergence) {
     }
 

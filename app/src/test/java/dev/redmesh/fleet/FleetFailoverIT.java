@@ -63,6 +63,8 @@ class FleetFailoverIT {
 
     /** Clients stop writing to r1's old master just before the promotion, as in a planned failover. */
     private final AtomicBoolean oldMasterWrites = new AtomicBoolean(true);
+    /** Counted down once the old master's writer has stopped: a write it was making lands before the replica syncs. */
+    private final java.util.concurrent.CountDownLatch oldMasterWriterStopped = new java.util.concurrent.CountDownLatch(1);
 
     /**
      * Writes to r1's master and to r2 until stopped; r1's writes move to the promoted replica (which
@@ -88,6 +90,9 @@ class FleetFailoverIT {
                         sleep(20); // a replica refuses writes (READONLY) until it is promoted
                     }
                 }
+                if (node == group.master()) {
+                    oldMasterWriterStopped.countDown();
+                }
             }, "load-" + node.port());
             writer.setDaemon(true);
             writer.start();
@@ -103,6 +108,14 @@ class FleetFailoverIT {
     private double promote(String expectedWorker) {
         RedisNode replica = group.replicas().get(0);
         oldMasterWrites.set(false);
+        try {
+            // the writer may be halfway through an iteration: its last writes must reach the replica
+            // before the promotion, or they are a divergence this test is not about
+            assertThat(oldMasterWriterStopped.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
         group.awaitReplicasInSync();
         long promotedAt = System.nanoTime();
         replica.promote();
