@@ -1,67 +1,27 @@
 // The REST API as the dashboard calls it: same-origin, with the session cookie, the CSRF token on
 // every change, and errors turned into problem documents the pages can show.
+import type { components } from './generated/api';
 import type { Problem } from './form';
-import type { Level, Thresholds } from './lag';
-import type { LagSeries } from './chart';
 
-export type Role = 'VIEWER' | 'OPERATOR' | 'ADMIN' | 'WORKER' | 'PROXY';
+// Every type the server answers with is generated from its OpenAPI document (web-ui/openapi.json,
+// checked against the running app by OpenApiDocumentIT): a field the server renames, drops or makes
+// nullable breaks `npm run build` here, not a page in a browser.
+type Schemas = components['schemas'];
 
-export interface Session {
-  authenticated: boolean;
-  name: string | null;
-  role: Role | null;
-  via: string | null;
-  csrfToken: string | null;
-}
-
-export interface Overview {
-  thresholds: Thresholds;
-  regions: { name: string; displayName: string | null; cloud: string | null; clusters: string[] }[];
-  clusters: { name: string; region: string; mode: string; mesh: string | null; shards: number; nodes: number;
-    healthyNodes: number; ready: boolean; status: string }[];
-  links: { id: string; source: string; target: string; sourceRegion: string | null; targetRegion: string | null;
-    mode: string; state: string; stateReason: string | null; lagMs: number | null; lagBytes: number | null;
-    opsPerSec: number | null; level: Level }[];
-  workers: { live: number; total: number };
-  proxies: { live: number; total: number; rejecting: number };
-  totals: { worstLagMs: number | null; opsPerSec: number; linksStreaming: number; clustersHealthy: number;
-    clustersUnhealthy: number };
-}
-
-export interface ShardAssignment {
-  shard: string; worker: string | null; sourceNode: string; epoch: number; offset: number | null;
-  state: string | null; lagMs: number | null; lagBytes: number | null; opsPerSec: number | null;
-}
-
-export interface Link {
-  id: string; source: string; target: string; mode: string; state: string; stateReason: string | null;
-  stateChangedAt: string | null; origin: string; mesh: string | null; lagMs: number | null; lagBytes: number | null;
-  opsPerSec: number | null; shards: ShardAssignment[];
-}
-
-export interface Cluster {
-  name: string; region: string; mode: string; seeds: string[]; username: string | null; passwordSet: boolean;
-  tls: boolean; mesh: string | null;
-  shards: { id: string; slots: string[]; master: string | null;
-    nodes: { address: string; role: string; healthy: boolean; offset: number | null; lastSeen: string | null;
-      error: string | null }[] }[];
-  status: { ready: boolean; message: string };
-}
-
-export interface Event {
-  id: number; type: string; subject: string; occurredAt: string; message: string; details: Record<string, unknown> | null;
-}
-
-export interface Worker {
-  id: string; kind: string; pinnedNode: string | null; address: string | null; version: string | null;
-  heartbeatAgeMs: number; live: boolean; assignments: { id: string; link: string; epoch: number; phase: string | null }[];
-}
-
-export interface Proxy {
-  id: string; region: string | null; envoyVersion: string | null; connected: boolean; live: boolean;
-  lastSeenAgeMs: number; versionSent: string | null; versionAcked: string | null; currentVersion: string | null;
-  upToDate: boolean; nack: { version: string; error: string; at: string } | null;
-}
+export type Session = Schemas['SessionResponse'];
+export type Role = NonNullable<Session['role']>;
+export type Overview = Schemas['OverviewResponse'];
+export type LinkSummary = Schemas['LinkSummary'];
+export type Level = LinkSummary['level'];
+export type Thresholds = Schemas['Thresholds'];
+export type Link = Schemas['LinkResponse'];
+export type ShardAssignment = Schemas['ShardAssignment'];
+export type Cluster = Schemas['ClusterResponse'];
+export type Event = Schemas['EventResponse'];
+export type Worker = Schemas['WorkerResponse'];
+export type Proxy = Schemas['ProxyResponse'];
+export type LagSeries = Schemas['LagSeries'];
+export type Region = Schemas['RegionResponse'];
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Problem) {
@@ -105,7 +65,9 @@ export const api = {
   events: (query: string) => call<Event[]>('GET', `/api/v1/events${query}`),
   workers: () => call<Worker[]>('GET', '/api/v1/fleet/workers'),
   proxies: () => call<Proxy[]>('GET', '/api/v1/fleet/proxies'),
-  putRegion: (name: string, body: object) => call<unknown>('PUT', `/api/v1/regions/${encodeURIComponent(name)}`, body),
+  region: (name: string) => call<Region>('GET', `/api/v1/regions/${encodeURIComponent(name)}`),
+  putRegion: (name: string, body: object) => call<Region>('PUT', `/api/v1/regions/${encodeURIComponent(name)}`, body),
+  deleteRegion: (name: string) => call<void>('DELETE', `/api/v1/regions/${encodeURIComponent(name)}`),
   putCluster: (name: string, body: object) => call<Cluster>('PUT', `/api/v1/clusters/${encodeURIComponent(name)}`, body),
 };
 

@@ -2,16 +2,12 @@
 // on the x axis, gaps where no sample was stored (a stopped worker must show as a hole, not as a
 // straight line between the last and the next sample).
 
-export interface LagPoint {
-  at: string;
-  lagMs: number | null;
-  lagBytes: number | null;
-  opsPerSec?: number | null;
-}
+import type { LagSeries as ServedSeries } from './api';
 
+/** What the chart needs of a served series (tests build just that). */
 export interface LagSeries {
-  resolutionSeconds: number;
-  points: LagPoint[];
+  resolutionSeconds: ServedSeries['resolutionSeconds'];
+  points: Pick<ServedSeries['points'][number], 'at' | 'lagMs' | 'lagBytes'>[];
 }
 
 /** [x seconds, lag ms, lag bytes]; null where a sample is missing. */

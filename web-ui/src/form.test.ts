@@ -1,28 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { clusterBody, emptyInput, fieldErrorsFrom, parseSeeds, validate } from './form';
+import { clusterBody, emptyInput, fieldErrorsFrom, missingNames, parseSeeds } from './form';
 
 const valid = { ...emptyInput(), region: 'eu-west-1', cluster: 'orders-eu', seeds: '10.0.0.5:6379', mesh: 'orders' };
 
-describe('validate', () => {
-  it('accepts a complete standalone request', () => {
-    expect(validate(valid)).toEqual({});
+describe('missingNames', () => {
+  it('sends a request that names its region and cluster, whatever else the server will say of it', () => {
+    expect(missingNames(valid)).toEqual({});
+    expect(missingNames({ ...valid, region: 'EU_West', seeds: 'nohost' })).toEqual({});
   });
 
-  it('names every field that is wrong at once', () => {
-    const errors = validate({ ...valid, region: 'EU_West', cluster: '', seeds: 'nohost', mesh: 'Bad Mesh' });
-    expect(Object.keys(errors).sort()).toEqual(['cluster', 'mesh', 'region', 'seeds']);
-    expect(errors.cluster).toBe('is required');
-    expect(errors.seeds).toContain('"nohost"');
-  });
-
-  it('checks ports and accepts several seeds and IPv6 literals', () => {
-    expect(validate({ ...valid, seeds: '10.0.0.5:70000' }).seeds).toBeDefined();
-    expect(validate({ ...valid, seeds: 'a:1, b:2\n[::1]:6379' })).toEqual({});
-  });
-
-  it('asks ElastiCache for its group and AWS region instead of seeds', () => {
-    const errors = validate({ ...valid, mode: 'ELASTICACHE', seeds: '' });
-    expect(errors).toEqual({ replicationGroupId: 'is required for ElastiCache', awsRegion: 'is required for ElastiCache' });
+  it('does not send one whose URL would lack a name', () => {
+    expect(missingNames({ ...valid, region: ' ', cluster: '' })).toEqual({ region: 'is required', cluster: 'is required' });
   });
 });
 
@@ -44,6 +32,14 @@ describe('fieldErrorsFrom', () => {
       { field: 'elasticache.awsRegion', message: 'unknown AWS region' },
     ] }, 'cluster');
     expect(errors).toEqual({ seeds: 'must be host:port', region: "region 'x' does not exist", awsRegion: 'unknown AWS region' });
+  });
+
+  it('names the seed the server refused by the value the user typed', () => {
+    const errors = fieldErrorsFrom({ status: 400, errors: [
+      { field: 'seeds[1]', message: 'must be host:port' },
+      { field: 'seeds[2]', message: 'duplicate seed a:1' },
+    ] }, 'cluster', { ...valid, seeds: 'a:1, nohost a:1' });
+    expect(errors.seeds).toBe('"nohost" must be host:port; "a:1" duplicate seed a:1');
   });
 
   it('maps a region call\'s "name" to the region field, and shows a problem without fields on the form', () => {

@@ -1,5 +1,6 @@
-// The "add region" form: what is checked before sending (the same rules the server enforces, so a
-// user sees them at once), and how the server's problem details land on the fields.
+// The "add region" form: the request bodies it sends and how the server's problem details land on
+// its fields. The rules themselves are the server's alone (one copy, in ClusterRequestValidator and
+// ResourceNames): the form only refuses to send an empty name, which could not even form the URL.
 
 export interface AddRegionInput {
   region: string;
@@ -18,9 +19,6 @@ export interface AddRegionInput {
 
 export type FieldErrors = Partial<Record<keyof AddRegionInput | 'form', string>>;
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const SEED = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
-
 export function emptyInput(): AddRegionInput {
   return {
     region: '', displayName: '', cloud: '', cluster: '', mode: 'STANDALONE', seeds: '', username: '', password: '',
@@ -33,37 +31,11 @@ export function parseSeeds(text: string): string[] {
   return text.split(/[\s,]+/).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-function nameProblem(value: string): string | undefined {
-  if (value.trim() === '') return 'is required';
-  if (!NAME.test(value)) return 'lower-case letters, digits and "-", starting with a letter or digit, at most 63';
-  return undefined;
-}
-
-export function validate(input: AddRegionInput): FieldErrors {
+/** The names that go into the URLs; everything else is checked by the server. */
+export function missingNames(input: AddRegionInput): FieldErrors {
   const errors: FieldErrors = {};
-  const region = nameProblem(input.region);
-  if (region) errors.region = region;
-  const cluster = nameProblem(input.cluster);
-  if (cluster) errors.cluster = cluster;
-  if (input.mesh.trim() !== '' && !NAME.test(input.mesh)) {
-    errors.mesh = 'lower-case letters, digits and "-", at most 63';
-  }
-  if (input.displayName.length > 200) errors.displayName = 'at most 200 characters';
-  if (input.mode === 'ELASTICACHE') {
-    if (input.replicationGroupId.trim() === '') errors.replicationGroupId = 'is required for ElastiCache';
-    if (input.awsRegion.trim() === '') errors.awsRegion = 'is required for ElastiCache';
-  } else {
-    const seeds = parseSeeds(input.seeds);
-    if (seeds.length === 0) {
-      errors.seeds = 'at least one host:port';
-    } else {
-      const bad = seeds.find((s) => {
-        const m = SEED.exec(s);
-        return !m || Number(m[2]) < 1 || Number(m[2]) > 65535;
-      });
-      if (bad) errors.seeds = `"${bad}" is not host:port`;
-    }
-  }
+  if (input.region.trim() === '') errors.region = 'is required';
+  if (input.cluster.trim() === '') errors.cluster = 'is required';
   return errors;
 }
 
@@ -102,7 +74,7 @@ export interface Problem {
  * Places a problem document's field errors on the form. {@code step} says which call it answered:
  * the region's fields and the cluster's share names (a cluster's "region" is the region's name).
  */
-export function fieldErrorsFrom(problem: Problem, step: 'region' | 'cluster'): FieldErrors {
+export function fieldErrorsFrom(problem: Problem, step: 'region' | 'cluster', sent?: AddRegionInput): FieldErrors {
   const errors: FieldErrors = {};
   const fields: Record<string, keyof AddRegionInput> = step === 'region'
     ? { name: 'region', displayName: 'displayName', cloud: 'cloud' }
@@ -111,10 +83,14 @@ export function fieldErrorsFrom(problem: Problem, step: 'region' | 'cluster'): F
         tls: 'tls', mesh: 'mesh', 'elasticache.replicationGroupId': 'replicationGroupId',
         'elasticache.awsRegion': 'awsRegion',
       };
+  const seeds = sent ? parseSeeds(sent.seeds) : [];
   for (const e of problem.errors ?? []) {
     const field = fields[e.field] ?? fields[e.field.replace(/\[\d+]$/, '')];
+    // "seeds[2]: must be host:port" says which one by its index; the user typed a value, so show that
+    const index = /^seeds\[(\d+)]$/.exec(e.field);
+    const message = index && seeds[Number(index[1])] !== undefined ? `"${seeds[Number(index[1])]}" ${e.message}` : e.message;
     if (field) {
-      errors[field] = errors[field] ? `${errors[field]}; ${e.message}` : e.message;
+      errors[field] = errors[field] ? `${errors[field]}; ${message}` : message;
     } else {
       errors.form = `${e.field}: ${e.message}`;
     }

@@ -1,26 +1,9 @@
-// How lag is judged and shown. The thresholds come from the server (GET /api/v1/overview), so the
-// dashboard, the `links` health component and the alerts agree on what "lagging" means.
+// How lag is shown. How it is *judged* is the server's: every link in GET /api/v1/overview carries
+// its level (the same rule as the `links` health component and the alerts), so nothing here
+// re-derives it from thresholds.
+import type { Level } from './api';
 
-export type Level = 'OK' | 'WARN' | 'CRITICAL' | 'UNKNOWN';
-
-export interface Thresholds {
-  lagWarnMs: number;
-  lagCriticalMs: number;
-}
-
-/** The same rule as the server's LagLevels: BROKEN or past critical is CRITICAL; nothing reported is UNKNOWN. */
-export function levelOf(state: string, lagMs: number | null | undefined, t: Thresholds): Level {
-  if (state === 'BROKEN' || (lagMs != null && lagMs >= t.lagCriticalMs)) return 'CRITICAL';
-  if (lagMs == null || lagMs < 0) return 'UNKNOWN';
-  return lagMs >= t.lagWarnMs ? 'WARN' : 'OK';
-}
-
-/** A paused link is neither healthy nor failing: it is shown as such, whatever its last lag was. */
-export function displayLevel(state: string, lagMs: number | null | undefined, t: Thresholds): Level | 'PAUSED' {
-  return state === 'PAUSED' ? 'PAUSED' : levelOf(state, lagMs, t);
-}
-
-export const levelColor: Record<Level | 'PAUSED', string> = {
+export const levelColor: Record<Level, string> = {
   OK: 'var(--ok)',
   WARN: 'var(--warn)',
   CRITICAL: 'var(--critical)',

@@ -28,7 +28,7 @@ function App() {
   const signOut = async () => {
     await api.signOut();
     setCsrfToken(null);
-    setSession({ authenticated: false, name: null, role: null, via: null, csrfToken: null });
+    setSession({ authenticated: false, name: null, role: null, via: null, csrfToken: null, expiresAt: null });
   };
   let page;
   if (route.startsWith('/links/')) {

@@ -1,5 +1,5 @@
 import type { Overview } from '../api';
-import { displayLevel, formatMs, levelColor } from '../lag';
+import { formatMs, levelColor } from '../lag';
 
 /**
  * Regions as nodes on a circle and links as arrows between them, coloured by lag level. Links
@@ -22,7 +22,7 @@ export function MeshGraph({ overview }: { overview: Overview }) {
   for (const link of overview.links) {
     if (!link.sourceRegion || !link.targetRegion || link.sourceRegion === link.targetRegion) continue;
     const key = `${link.sourceRegion}>${link.targetRegion}`;
-    const level = displayLevel(link.state, link.lagMs, overview.thresholds);
+    const level = link.level;
     const arrow = arrows.get(key);
     if (!arrow) {
       arrows.set(key, { from: link.sourceRegion, to: link.targetRegion, level, lagMs: link.lagMs, links: [link.id] });

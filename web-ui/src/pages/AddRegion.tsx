@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, can, type Cluster, type Session } from '../api';
 import { Empty } from '../components/States';
 import {
-  type AddRegionInput, clusterBody, emptyInput, type FieldErrors, fieldErrorsFrom, regionBody, validate,
+  type AddRegionInput, clusterBody, emptyInput, type FieldErrors, fieldErrorsFrom, missingNames, regionBody,
 } from '../form';
 
 /** Region + cluster + mesh in one form, through the same two PUTs a CI pipeline makes, then followed until ready. */
@@ -17,7 +17,7 @@ export function AddRegion({ session }: { session: Session }) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const problems = validate(input);
+    const problems = missingNames(input);
     setErrors(problems);
     if (Object.keys(problems).length > 0) {
       document.getElementById(`f-${Object.keys(problems)[0]}`)?.focus();
@@ -25,13 +25,16 @@ export function AddRegion({ session }: { session: Session }) {
     }
     setBusy(true);
     let step: 'region' | 'cluster' = 'region';
+    // a refused cluster must not leave behind the region this form just made for it
+    const isNew = await api.region(input.region).then(() => false, (err) => err instanceof ApiError && err.status === 404);
     try {
       await api.putRegion(input.region, regionBody(input));
       step = 'cluster';
       await api.putCluster(input.cluster, clusterBody(input));
       setFollowing(input.cluster);
     } catch (err) {
-      setErrors(err instanceof ApiError ? fieldErrorsFrom(err.problem, step) : { form: String(err) });
+      if (step === 'cluster' && isNew) await api.deleteRegion(input.region).catch(() => undefined);
+      setErrors(err instanceof ApiError ? fieldErrorsFrom(err.problem, step, input) : { form: String(err) });
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,7 @@ import { api } from '../api';
 import { MeshGraph } from '../components/MeshGraph';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { usePoll } from '../hooks';
-import { displayLevel, formatBytes, formatMs, formatRate, levelColor } from '../lag';
+import { formatBytes, formatMs, formatRate, levelColor } from '../lag';
 
 export function Overview() {
   const { data, error, loading, refresh } = usePoll(api.overview, 2000);
@@ -50,7 +50,7 @@ export function Overview() {
                   <thead><tr><th scope="col">Link</th><th scope="col">State</th><th scope="col">Lag</th><th scope="col">Behind</th><th scope="col">Rate</th></tr></thead>
                   <tbody>
                     {data.links.map((l) => {
-                      const level = displayLevel(l.state, l.lagMs, data.thresholds);
+                      const level = l.level;
                       return (
                         <tr data-link={l.id} data-state={l.state} data-level={level}>
                           <td><a href={`#/links/${l.id}`}>{l.source} → {l.target}</a></td>

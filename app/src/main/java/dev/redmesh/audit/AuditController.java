@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.redmesh.web.ApiException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -33,8 +34,9 @@ class AuditController {
     }
 
     /** {@code before}/{@code after}: the resource as it was and became, for a change that took effect. */
-    record AuditEntryResponse(long id, Instant at, String actor, String role, String method, String path, int status,
-                              String resourceType, String resourceId, JsonNode before, JsonNode after) {
+    record AuditEntryResponse(long id, Instant at, String actor, @Nullable String role, String method, String path,
+                              int status, @Nullable String resourceType, @Nullable String resourceId,
+                              @Nullable JsonNode before, @Nullable JsonNode after) {
     }
 
     @GetMapping

@@ -3,12 +3,14 @@ package dev.redmesh.cluster;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /** A cluster as the API shows it: its spec (without the password), discovered shards and status. */
-record ClusterResponse(String name, String region, ClusterMode mode, List<String> seeds, String username,
-                       boolean passwordSet, boolean tls, String mesh, Elasticache elasticache,
+record ClusterResponse(String name, String region, ClusterMode mode, List<String> seeds, @Nullable String username,
+                       boolean passwordSet, boolean tls, @Nullable String mesh, @Nullable Elasticache elasticache,
                        List<TopologyView.Shard> shards, ClusterStatus status, Instant createdAt, Instant updatedAt) {
 
-    record Elasticache(String replicationGroupId, String awsRegion) {
+    record Elasticache(String replicationGroupId, @Nullable String awsRegion) {
     }
 
     static ClusterResponse of(Cluster cluster, List<TopologyView.Shard> shards, ClusterStatus status) {

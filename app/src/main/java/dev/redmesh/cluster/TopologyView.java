@@ -3,13 +3,15 @@ package dev.redmesh.cluster;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /** The discovered shards and nodes of a cluster; implemented by topology discovery. */
 public interface TopologyView {
 
     List<Shard> shardsOf(String cluster);
 
     /** @param slots slot ranges such as {@code 0-5460}; empty for a standalone master */
-    record Shard(String id, List<String> slots, String master, List<Node> nodes) {
+    record Shard(String id, List<String> slots, @Nullable String master, List<Node> nodes) {
     }
 
     /**
@@ -17,7 +19,7 @@ public interface TopologyView {
      * @param lastSeen when it last answered
      * @param error    why the last poll failed, if it did
      */
-    record Node(String address, String role, boolean healthy, Long offset, Instant lastSeen, String error,
-                String redisNodeId) {
+    record Node(String address, String role, boolean healthy, @Nullable Long offset, @Nullable Instant lastSeen,
+                @Nullable String error, @Nullable String redisNodeId) {
     }
 }

@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.redmesh.web.ApiException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -31,7 +32,8 @@ class EventController {
         this.json = json;
     }
 
-    record EventResponse(long id, EventType type, String subject, Instant occurredAt, String message, JsonNode details) {
+    record EventResponse(long id, EventType type, String subject, Instant occurredAt, String message,
+                         @Nullable JsonNode details) {
     }
 
     @GetMapping

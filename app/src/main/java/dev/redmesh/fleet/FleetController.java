@@ -16,6 +16,7 @@ import dev.redmesh.web.ApiException;
 import dev.redmesh.worker.AssignmentPhase;
 import dev.redmesh.worker.FleetProtocol;
 import dev.redmesh.worker.OrderSeal;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -53,13 +54,14 @@ class FleetController {
         this.clock = clock;
     }
 
-    record WorkerResponse(String id, FleetProtocol.Kind kind, String pinnedNode, String address, String version,
-                          Instant startedAt, Instant lastHeartbeat, long heartbeatAgeMs, boolean live,
-                          List<AssignmentResponse> assignments) {
+    record WorkerResponse(String id, FleetProtocol.Kind kind, @Nullable String pinnedNode, @Nullable String address,
+                          @Nullable String version, Instant startedAt, Instant lastHeartbeat, long heartbeatAgeMs,
+                          boolean live, List<AssignmentResponse> assignments) {
     }
 
-    record AssignmentResponse(String id, String link, String shard, String sourceNode, long epoch, AssignmentPhase phase,
-                              Long lagMs, Long lagBytes, Instant leaseExpiresAt) {
+    record AssignmentResponse(String id, String link, String shard, String sourceNode, long epoch,
+                              @Nullable AssignmentPhase phase, @Nullable Long lagMs, @Nullable Long lagBytes,
+                              @Nullable Instant leaseExpiresAt) {
     }
 
     @PutMapping("/api/v1/fleet/workers/{id}")
@@ -141,7 +143,7 @@ class FleetController {
     }
 
     /** @param leader the control plane that leads (from Postgres' locks); null while none does */
-    record LeaderResponse(String leader, String self, boolean selfLeads) {
+    record LeaderResponse(@Nullable String leader, String self, boolean selfLeads) {
     }
 
     @GetMapping("/api/v1/fleet/leader")

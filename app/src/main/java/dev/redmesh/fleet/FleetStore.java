@@ -11,13 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.redmesh.cluster.ClusterSecrets;
 import dev.redmesh.cluster.ClusterReadModel;
+import dev.redmesh.cluster.ClusterSecrets;
 import dev.redmesh.link.LinkMode;
 import dev.redmesh.link.LinkReadModel;
 import dev.redmesh.topology.ShardReadModel;
 import dev.redmesh.worker.AssignmentPhase;
 import dev.redmesh.worker.FleetProtocol;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -45,7 +46,7 @@ class FleetStore {
                          Long lagMs, Double opsPerSec, String lastError, Instant reportedAt) {
     }
 
-    record LagPoint(Instant at, Long lagMs, Long lagBytes, Double opsPerSec) {
+    record LagPoint(Instant at, @Nullable Long lagMs, @Nullable Long lagBytes, @Nullable Double opsPerSec) {
     }
 
     // ---- workers

@@ -1,5 +1,7 @@
 package dev.redmesh.identity;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.regex.Pattern;
 
 /**
@@ -12,7 +14,7 @@ import java.util.regex.Pattern;
  * @param proxyRegion region; null: unscoped
  * @param proxyNode   node id or prefix pattern within the region; null: any
  */
-public record TokenScope(String worker, String proxyRegion, String proxyNode) {
+public record TokenScope(@Nullable String worker, @Nullable String proxyRegion, @Nullable String proxyNode) {
 
     public static final TokenScope NONE = new TokenScope(null, null, null);
     /** A worker id, or such a prefix followed by {@code *}. */

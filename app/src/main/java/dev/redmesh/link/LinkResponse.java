@@ -3,20 +3,24 @@ package dev.redmesh.link;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A link as the API shows it. Lag and throughput are null until a sync worker reports them;
  * {@code shards} lists the per-source-shard assignments once workers run the link.
  */
-public record LinkResponse(String id, String source, String target, LinkMode mode, LinkState state, String stateReason,
-                    Instant stateChangedAt, LinkOrigin origin, String mesh, Filters filters,
-                    Long lagMs, Long lagBytes, Double opsPerSec, List<ShardAssignment> shards, Instant createdAt) {
+public record LinkResponse(String id, String source, String target, LinkMode mode, LinkState state,
+                           @Nullable String stateReason, @Nullable Instant stateChangedAt, LinkOrigin origin,
+                           @Nullable String mesh, Filters filters, @Nullable Long lagMs, @Nullable Long lagBytes,
+                           @Nullable Double opsPerSec, List<ShardAssignment> shards, Instant createdAt) {
 
     public record Filters(List<String> include, List<String> exclude) {
     }
 
     /** One source shard's assignment as its worker last reported it; offsets and lag null until then. */
-    public record ShardAssignment(String shard, String worker, String sourceNode, long epoch, Long offset, String state,
-                                  Long lagMs, Long lagBytes, Double opsPerSec) {
+    public record ShardAssignment(String shard, @Nullable String worker, String sourceNode, long epoch,
+                                  @Nullable Long offset, @Nullable String state, @Nullable Long lagMs,
+                                  @Nullable Long lagBytes, @Nullable Double opsPerSec) {
     }
 
     static LinkResponse of(ReplicationLink link, List<ShardAssignment> shards) {

@@ -15,11 +15,12 @@ import dev.redmesh.cluster.TopologyView;
 import dev.redmesh.fleet.FleetCounts;
 import dev.redmesh.fleet.LagLevels;
 import dev.redmesh.link.LinkProgress;
-import dev.redmesh.link.LinkService;
 import dev.redmesh.link.LinkResponse;
+import dev.redmesh.link.LinkService;
 import dev.redmesh.proxy.ProxyCounts;
 import dev.redmesh.region.Region;
 import dev.redmesh.region.RegionService;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -56,20 +57,22 @@ class OverviewController {
     record Thresholds(long lagWarnMs, long lagCriticalMs) {
     }
 
-    record RegionSummary(String name, String displayName, String cloud, List<String> clusters) {
+    record RegionSummary(String name, @Nullable String displayName, @Nullable String cloud, List<String> clusters) {
     }
 
     /** @param healthyNodes nodes whose last poll answered, of {@code nodes} discovered */
-    record ClusterSummary(String name, String region, String mode, String mesh, int shards, int nodes, int healthyNodes,
-                          boolean ready, String status) {
+    record ClusterSummary(String name, String region, String mode, @Nullable String mesh, int shards, int nodes,
+                          int healthyNodes, boolean ready, String status) {
     }
 
-    record LinkSummary(String id, String source, String target, String sourceRegion, String targetRegion, String mode,
-                       String state, String stateReason, Long lagMs, Long lagBytes, Double opsPerSec,
+    record LinkSummary(String id, String source, String target, @Nullable String sourceRegion,
+                       @Nullable String targetRegion, String mode, String state, @Nullable String stateReason,
+                       @Nullable Long lagMs, @Nullable Long lagBytes, @Nullable Double opsPerSec,
                        LagLevels.Level level) {
     }
 
-    record Totals(Long worstLagMs, double opsPerSec, int linksStreaming, int clustersHealthy, int clustersUnhealthy) {
+    record Totals(@Nullable Long worstLagMs, double opsPerSec, int linksStreaming, int clustersHealthy,
+                  int clustersUnhealthy) {
     }
 
     record OverviewResponse(Thresholds thresholds, List<RegionSummary> regions, List<ClusterSummary> clusters,

@@ -10,11 +10,12 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
-import dev.redmesh.region.RegionService;
 import dev.redmesh.identity.Caller;
 import dev.redmesh.identity.Role;
+import dev.redmesh.region.RegionService;
 import dev.redmesh.web.ApiException;
 import dev.redmesh.web.ResourceNames;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,9 +51,11 @@ class ProxyController {
      * @param currentVersion the version of its region's configuration now; {@code upToDate} when acked
      * @param nack           the last configuration it rejected, while no newer one was accepted
      */
-    record ProxyResponse(String id, String region, String envoyVersion, String controlPlane, boolean connected,
-                         boolean live, Instant firstSeen, Instant lastSeen, long lastSeenAgeMs, String versionSent,
-                         String versionAcked, String currentVersion, boolean upToDate, Nack nack) {
+    record ProxyResponse(String id, @Nullable String region, @Nullable String envoyVersion,
+                         @Nullable String controlPlane, boolean connected, boolean live, Instant firstSeen,
+                         Instant lastSeen, long lastSeenAgeMs, @Nullable String versionSent,
+                         @Nullable String versionAcked, @Nullable String currentVersion, boolean upToDate,
+                         @Nullable Nack nack) {
     }
 
     record Nack(String version, String error, Instant at) {
@@ -72,7 +75,7 @@ class ProxyController {
         }).toList();
     }
 
-    @GetMapping("/api/v1/regions/{name}/envoy.yaml")
+    @GetMapping(value = "/api/v1/regions/{name}/envoy.yaml", produces = "application/yaml")
     @Operation(summary = "A complete Envoy bootstrap for the region's proxies: static (the configuration written in) "
             + "or ads (streams it from redmesh)")
     ResponseEntity<String> bootstrap(

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import dev.redmesh.audit.AuditTrail;
 import dev.redmesh.web.ApiException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
@@ -49,8 +50,8 @@ class SessionController {
      * @param csrfToken     send it as {@code X-CSRF-Token} with every request that changes something
      * @param expiresAt     when the session ends; null for a bearer token (it lasts until revoked or expired)
      */
-    record SessionResponse(boolean authenticated, String name, Role role, Caller.Via via, String csrfToken,
-                           Instant expiresAt) {
+    record SessionResponse(boolean authenticated, @Nullable String name, @Nullable Role role, Caller.@Nullable Via via,
+                           @Nullable String csrfToken, @Nullable Instant expiresAt) {
 
         static final SessionResponse NONE = new SessionResponse(false, null, null, null, null, null);
     }

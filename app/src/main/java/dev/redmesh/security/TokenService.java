@@ -27,6 +27,7 @@ import dev.redmesh.audit.AuditTrail;
 import dev.redmesh.web.ApiException;
 import dev.redmesh.web.FieldProblems;
 import dev.redmesh.web.ResourceNames;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -63,7 +64,8 @@ public class TokenService implements SmartInitializingSingleton {
     }
 
     /** A new token: {@code value} is shown this once and cannot be recovered. */
-    public record Issued(String id, String name, Role role, String value, Instant expiresAt, TokenScope scope) {
+    public record Issued(String id, String name, Role role, String value, @Nullable Instant expiresAt,
+                         @Nullable TokenScope scope) {
     }
 
     /** Published when a token is revoked, so that whatever this process holds open for it (xDS streams) ends. */
@@ -160,11 +162,12 @@ public class TokenService implements SmartInitializingSingleton {
     }
 
     /** A token as the audit trail and the API show it: never its value or hash. */
-    record TokenView(String id, String name, Role role, Instant createdAt, String createdBy, Instant expiresAt,
-                     Instant lastUsedAt, Instant revokedAt, String worker, ProxyScopeView proxy) {
+    record TokenView(String id, String name, Role role, Instant createdAt, @Nullable String createdBy,
+                     @Nullable Instant expiresAt, @Nullable Instant lastUsedAt, @Nullable Instant revokedAt,
+                     @Nullable String worker, @Nullable ProxyScopeView proxy) {
     }
 
-    record ProxyScopeView(String region, String node) {
+    record ProxyScopeView(String region, @Nullable String node) {
     }
 
     static TokenView view(ApiToken t) {

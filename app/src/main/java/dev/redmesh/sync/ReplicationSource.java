@@ -36,7 +36,14 @@ import org.slf4j.LoggerFactory;
  * connection is reopened with {@code PSYNC <replid> <offset+1>} from what was read, which the
  * master answers with {@code +CONTINUE} while its backlog still holds that offset.
  */
-final class ReplicationSource implements AutoCloseable {
+final class ReplicationSource implements ChangeSource {
+
+    /** The PSYNC2 capture: a replica of the source master, resuming after {@code from} when it can. */
+    static final ChangeSource.Factory PSYNC = (spec, catalog, targetRdbVersion, queue, stats, from) ->
+            new ReplicationSource(spec.source(), spec.options().tls(), catalog.names(), targetRdbVersion, queue, stats,
+                    from == null ? null : from.replid(), from == null ? -1 : from.offset(),
+                    spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis());
+
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSource.class);
     private static final long FIRST_BACKOFF_MILLIS = 100;
@@ -99,13 +106,15 @@ final class ReplicationSource implements AutoCloseable {
         }
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread = new Thread(this::run, "sync-source-" + endpoint.seeds().get(0));
         thread.setDaemon(true);
         thread.start();
     }
 
-    String replid() {
+    @Override
+    public String replid() {
         return configuration.getReplId();
     }
 
@@ -256,7 +265,8 @@ final class ReplicationSource implements AutoCloseable {
     }
 
     /** How far the stream has been read (no I/O); what is read but not applied waits in the worker. */
-    long readOffset() {
+    @Override
+    public long readOffset() {
         return readOffset;
     }
 }

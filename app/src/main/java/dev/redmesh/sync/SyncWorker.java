@@ -21,9 +21,9 @@ import dev.redmesh.redis.ReplicationInfo;
 import dev.redmesh.redis.SyncClients;
 
 /**
- * Runs one link in one direction: a {@link ReplicationSource} reading the source master into a
- * bounded queue, and an applier thread turning what it reads into atomic units on the target
- * ({@link UnitScripts}): per slot, fenced by the link's epoch, checkpointed in the same unit, and
+ * Runs one link in one direction: a {@link ChangeSource} (today the PSYNC2 {@link ReplicationSource})
+ * reading the source master into a bounded queue, and an applier thread turning what it reads into
+ * atomic units on the target ({@link UnitScripts}): per slot, fenced by the link's epoch, checkpointed in the same unit, and
  * recognisable by every reader as having come through a link.
  *
  * <p>On start the worker fences the target with its epoch, reads where the link stands there (its
@@ -65,7 +65,8 @@ public final class SyncWorker implements AutoCloseable {
     private final byte[] epochBytes;
     private final TargetFactory targets;
     private TargetWriter writer;
-    private ReplicationSource source;
+    private final ChangeSource.Factory sources;
+    private ChangeSource source;
     private CommandCatalog catalog;
     private RedisClient sourceClient;
     private StatefulRedisConnection<String, String> sourceConnection;
@@ -92,7 +93,12 @@ public final class SyncWorker implements AutoCloseable {
     }
 
     SyncWorker(Spec spec, Consumer<String> events, TargetFactory targets) {
+        this(spec, events, targets, ReplicationSource.PSYNC);
+    }
+
+    SyncWorker(Spec spec, Consumer<String> events, TargetFactory targets, ChangeSource.Factory sources) {
         this.spec = spec;
+        this.sources = sources;
         this.events = events;
         this.targets = targets;
         this.queue = new BoundedEventQueue(spec.options().memoryBudgetBytes());
@@ -141,9 +147,7 @@ public final class SyncWorker implements AutoCloseable {
         }
         Checkpoint resume = plan.from();
         long planned = System.nanoTime();
-        source = new ReplicationSource(spec.source(), spec.options().tls(), catalog.names(), writer.rdbVersion(), queue, stats,
-                resume == null ? null : resume.replid(), resume == null ? -1 : resume.offset(),
-                spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis());
+        source = sources.open(spec, catalog, writer.rdbVersion(), queue, stats, resume);
         running = true;
         applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());
         applier.start();
@@ -189,7 +193,7 @@ public final class SyncWorker implements AutoCloseable {
 
     /** Source offset read from the replication stream so far, -1 before streaming; no I/O. */
     public long readOffset() {
-        ReplicationSource s = source;
+        ChangeSource s = source;
         return s == null ? -1 : s.readOffset();
     }
 

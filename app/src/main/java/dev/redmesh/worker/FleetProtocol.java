@@ -1,5 +1,7 @@
 package dev.redmesh.worker;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -51,7 +53,8 @@ public final class FleetProtocol {
      * @param sealedPassword the Redis password sealed for the worker's token ({@link OrderSeal}), never
      *                       the password itself; null when the cluster has none
      */
-    public record Endpoint(List<String> seeds, boolean cluster, String username, String sealedPassword, boolean tls) {
+    public record Endpoint(List<String> seeds, boolean cluster, @Nullable String username,
+                           @Nullable String sealedPassword, boolean tls) {
 
         @Override
         public String toString() {

@@ -43,7 +43,8 @@ class ArchitectureTest {
     void theEngineImportsNothingOfTheControlPlane() {
         classes().that().resideInAPackage("dev.redmesh.sync..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("dev.redmesh.sync..", "dev.redmesh.redis..",
-                        "java..", "javax.net..", "io.lettuce..", "io.netty..", "com.moilioncircle..", "org.slf4j..", "reactor..")
+                        "java..", "javax.net..", "io.lettuce..", "io.netty..", "com.moilioncircle..", "org.slf4j..", "reactor..",
+                        "org.jspecify..")
                 .check(production);
     }
 

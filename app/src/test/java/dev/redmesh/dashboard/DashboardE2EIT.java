@@ -147,6 +147,8 @@ class DashboardE2EIT {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("e-seeds")));
             assertThat(driver.findElement(By.id("e-seeds")).getText()).contains("not-a-seed");
             browser.screenshot("add-region-error");
+            assertThat(api.get("/api/v1/regions/ap-south").status())
+                    .as("a refused cluster leaves no region behind").isEqualTo(404);
             driver.findElement(By.id("f-seeds")).clear();
             driver.findElement(By.id("f-seeds")).sendKeys(third.address());
             driver.findElement(By.cssSelector("form.add-region button[type=submit]")).click();

@@ -82,10 +82,15 @@ public final class Api {
             if (token != null && request.build().headers().firstValue("Authorization").isEmpty()) {
                 request.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(),
+            HttpRequest sent = request.timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<String> response = HTTP.send(sent, HttpResponse.BodyHandlers.ofString());
+            Response answer = new Response(response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""), response.body());
+            String path = sent.uri().getRawPath();
+            if (answer.status / 100 == 2 && answer.contentType.startsWith("application/json") && path.startsWith("/api/")) {
+                ResponseContract.get().check(sent.method(), path, answer.body);
+            }
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
