@@ -101,7 +101,7 @@ final class ClusterTarget extends TargetWriter {
                 UnitScripts.Result result = new UnitScripts.Result();
                 results.add(result);
                 replies.add(cluster.async().dispatch(io.lettuce.core.protocol.CommandType.EVAL, result,
-                        eval(UnitScripts.APPLY, unit.checkpointKey(), unit.argv())).toCompletableFuture());
+                        eval(UnitScripts.APPLY, unit.keys(), unit.argv())).toCompletableFuture());
             }
         } finally {
             // Auto-flush is off only while a batch is dispatched: Lettuce re-sends MOVED/ASK

@@ -36,6 +36,14 @@ final class SlotTags {
         return (KeyFilter.INTERNAL_PREFIX + "ckpt:{" + TAGS[slot] + "}:" + link).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The marker that brackets a unit's writes for a keyspace capture of the target (see UnitScripts.APPLY). */
+    static byte[] unitMarkerKey(int slot, String link) {
+        return (KeyFilter.INTERNAL_PREFIX + UNIT_MARKER + "{" + TAGS[slot] + "}:" + link).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What every unit marker key starts with after {@link KeyFilter#INTERNAL_PREFIX}. */
+    static final String UNIT_MARKER = "unit:";
+
     /** The link's resume point: everything at or before it is applied in every slot. Lives in slot 0. */
     static byte[] resumeKey(String link) {
         return (KeyFilter.INTERNAL_PREFIX + "resume:{" + TAGS[0] + "}:" + link).getBytes(StandardCharsets.UTF_8);

@@ -90,7 +90,7 @@ class StandaloneTarget extends TargetWriter {
     /** The commands that apply one unit: its script call, whose reply fills {@code result}. */
     protected List<RedisCommand<byte[], byte[], ?>> commandsFor(Unit unit, UnitScripts.Result result) {
         return List.of(new Command<>(io.lettuce.core.protocol.CommandType.EVAL, result,
-                eval(UnitScripts.APPLY, unit.checkpointKey(), unit.argv())));
+                eval(UnitScripts.APPLY, unit.keys(), unit.argv())));
     }
 
     /** Every database's checkpoint key and database 0's resume key, on one connection, in one pipeline. */

@@ -50,8 +50,18 @@ public final class SyncWorker implements AutoCloseable {
      * @param epoch the assignment's fencing token: a worker started with a higher one for the same
      *              link makes this one's writes refused (I3)
      */
+    /**
+     * @param capture     how the source is read
+     * @param markUnits   the target is itself read by keyspace capture: every unit brackets its writes with
+     *                    the link's marker so that capture does not send them back
+     */
     public record Spec(String link, RedisEndpoint source, RedisEndpoint target, KeyFilter filter, SyncOptions options,
-                       long epoch) {
+                       long epoch, Capture capture, boolean markUnits) {
+
+        public Spec(String link, RedisEndpoint source, RedisEndpoint target, KeyFilter filter, SyncOptions options,
+                    long epoch) {
+            this(link, source, target, filter, options, epoch, Capture.PSYNC, false);
+        }
 
         public Spec(String link, RedisEndpoint source, RedisEndpoint target, KeyFilter filter, SyncOptions options) {
             this(link, source, target, filter, options, 1);
@@ -89,7 +99,8 @@ public final class SyncWorker implements AutoCloseable {
 
     /** @param events receives notable things worth an event in the timeline (flushes not propagated, divergences) */
     public SyncWorker(Spec spec, Consumer<String> events) {
-        this(spec, events, (endpoint, options) -> TargetWriter.open(endpoint, options.targetTimeout(), options.tls()));
+        this(spec, events, (endpoint, options) -> TargetWriter.open(endpoint, options.targetTimeout(), options.tls()),
+                spec.capture() == Capture.KEYSPACE ? KeyspaceSource.FACTORY : ReplicationSource.PSYNC);
     }
 
     SyncWorker(Spec spec, Consumer<String> events, TargetFactory targets) {
@@ -139,13 +150,15 @@ public final class SyncWorker implements AutoCloseable {
         });
         ResumePlanner.Plan plan = ResumePlanner.plan(ReplicationInfo.parse(await(replication)), standing.resume(),
                 standing.checkpoints(), history);
-        if (plan.divergence() != null) {
+        // a keyspace capture has no replication history to resume in: it always starts with a copy pass
+        boolean psync = spec.capture() == Capture.PSYNC;
+        if (psync && plan.divergence() != null) {
             diverged(plan.divergence());
         }
-        if (plan.lostHistory() != null) {
+        if (psync && plan.lostHistory() != null) {
             events.accept("Link " + spec.link() + ": " + plan.lostHistory() + "; full sync");
         }
-        Checkpoint resume = plan.from();
+        Checkpoint resume = psync ? plan.from() : null;
         long planned = System.nanoTime();
         source = sources.open(spec, catalog, writer.rdbVersion(), queue, stats, resume);
         running = true;
@@ -382,7 +395,7 @@ public final class SyncWorker implements AutoCloseable {
      */
     private void flush(UnitBatch units) throws InterruptedException {
         List<UnitBatch.Unit> built = units.take();
-        List<TargetWriter.Unit> toSend = UnitBatch.seal(built, epochBytes, history, spec.link());
+        List<TargetWriter.Unit> toSend = UnitBatch.seal(built, epochBytes, history, spec.link(), spec.markUnits());
         InFlight batch = new InFlight(toSend.isEmpty() ? null : writer.send(toSend), built, history.translatedUpTo,
                 history.replid, history.resumable);
         inFlight.add(batch, InFlight::done, (done, last) -> complete(done, false));
@@ -465,6 +478,10 @@ public final class SyncWorker implements AutoCloseable {
     }
 
     private RedisURI sourceUri() {
+        return sourceUri(spec);
+    }
+
+    static RedisURI sourceUri(Spec spec) {
         RedisEndpoint source = spec.source();
         return RedisUris.of(source.host(), source.port(), source.username(), source.password(), source.tls(),
                 spec.options().tls(), null);

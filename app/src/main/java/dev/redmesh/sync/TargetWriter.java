@@ -72,9 +72,19 @@ abstract class TargetWriter implements AutoCloseable {
 
     /**
      * One atomic unit: the commands of one slot (one database of a standalone target) applied by
-     * {@link UnitScripts#APPLY}. {@code argv} is the script's ARGV, header included.
+     * {@link UnitScripts#APPLY}. {@code argv} is the script's ARGV, header included; {@code markerKey}
+     * (null unless the target is read by keyspace capture) brackets the unit's writes.
      */
-    record Unit(int db, byte[] checkpointKey, List<byte[]> argv) {
+    record Unit(int db, byte[] checkpointKey, byte[] markerKey, List<byte[]> argv) {
+
+        Unit(int db, byte[] checkpointKey, List<byte[]> argv) {
+            this(db, checkpointKey, null, argv);
+        }
+
+        /** The script's KEYS: the checkpoint, then the marker when there is one. */
+        List<byte[]> keys() {
+            return markerKey == null ? List.of(checkpointKey) : List.of(checkpointKey, markerKey);
+        }
     }
 
     /** Sends every unit, pipelined; the replies are awaited with {@link Pending#await}. */
@@ -284,8 +294,15 @@ abstract class TargetWriter implements AutoCloseable {
     }
 
     static CommandArgs<byte[], byte[]> eval(byte[] script, byte[] key, List<byte[]> argv) {
+        return eval(script, List.of(key), argv);
+    }
+
+    static CommandArgs<byte[], byte[]> eval(byte[] script, List<byte[]> keys, List<byte[]> argv) {
         CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE);
-        args.add(script).add(1).addKey(key);
+        args.add(script).add(keys.size());
+        for (byte[] key : keys) {
+            args.addKey(key);
+        }
         for (byte[] arg : argv) {
             args.add(arg);
         }

@@ -72,6 +72,11 @@ final class UnitBatch {
      * the unit's mark) followed by its commands; KEYS[1] the checkpoint key of its slot.
      */
     static List<TargetWriter.Unit> seal(List<Unit> units, byte[] epoch, History history, String link) {
+        return seal(units, epoch, history, link, false);
+    }
+
+    /** @param marked the target is read by keyspace capture: each unit also sets and deletes its marker */
+    static List<TargetWriter.Unit> seal(List<Unit> units, byte[] epoch, History history, String link, boolean marked) {
         List<TargetWriter.Unit> sealed = new ArrayList<>(units.size());
         // the header is the same for every unit of the batch but its mark
         byte[] replid = bytes(history.replid == null ? "" : history.replid);
@@ -85,7 +90,8 @@ final class UnitBatch {
             argv.add(fork);
             argv.add(bytes(history.markOf(unit.lastOffset)));
             argv.addAll(unit.body);
-            sealed.add(new TargetWriter.Unit(unit.db, SlotTags.checkpointKey(unit.slot, link), argv));
+            sealed.add(new TargetWriter.Unit(unit.db, SlotTags.checkpointKey(unit.slot, link),
+                    marked ? SlotTags.unitMarkerKey(unit.slot, link) : null, argv));
         }
         return sealed;
     }

@@ -25,7 +25,10 @@ import io.lettuce.core.output.CommandOutput;
 final class UnitScripts {
 
     /**
-     * KEYS[1] checkpoint key. ARGV: epoch, replid, previous replid, fork offset (last offset shared
+     * KEYS[1] checkpoint key; KEYS[2], when the target is read by keyspace capture, the link's unit
+     * marker: set right after the checkpoint and deleted at the end, so the notifications of a unit
+     * arrive bracketed by the marker's {@code set} and {@code del} and a capture of this target can
+     * tell them from clients' writes (I1 without a replication stream). ARGV: epoch, replid, previous replid, fork offset (last offset shared
      * with the previous history), unit end offset, then per command: source offset (-1: part of a
      * full sync, always applied), argument count, arguments (name first).
      * Returns {applied, skipped, errors, first error, kept}: a full-sync {@code RESTORE} (sent without
@@ -57,6 +60,7 @@ final class UnitScripts {
               else
                 if not wrote then
                   redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2] .. ':' .. mark)
+                  if KEYS[2] then redis.call('SET', KEYS[2], '1') end
                   wrote = true
                 end
                 local r = redis.pcall(unpack(ARGV, i + 2, i + 1 + argc))
@@ -73,6 +77,7 @@ final class UnitScripts {
               end
               i = i + 2 + argc
             end
+            if wrote and KEYS[2] then redis.call('DEL', KEYS[2]) end
             return {applied, skipped, errors, first, kept}
             """);
 

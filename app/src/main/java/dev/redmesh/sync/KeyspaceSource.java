@@ -1,0 +1,418 @@
+package dev.redmesh.sync;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+
+import dev.redmesh.redis.SyncClients;
+
+/**
+ * Keyspace capture, for managed Redis that refuses PSYNC: the second {@link ChangeSource}.
+ *
+ * <p>It subscribes to the source master's keyspace notifications <em>before</em> it copies the
+ * keyspace ({@code SCAN} + {@code DUMP}/{@code PTTL}, handed on as a full sync under the same
+ * keep-what-the-target-holds rule), so a key changed during the copy is read again after it. Then
+ * every notified key is read in its current state and handed on as {@code RESTORE … REPLACE} (or
+ * {@code DEL} when it is gone); notifications of one key that arrive before it is read coalesce
+ * into one read. It copies state, not operations.
+ *
+ * <p>No echo (I1): a unit a link applies to a target that is read this way brackets its writes with
+ * the link's marker key ({@link UnitScripts#APPLY}); a script's notifications arrive contiguously and
+ * in order, so everything between a marker's {@code set} and its {@code del} came through a link and
+ * is dropped here, while a client's later write of the same key is read as usual.
+ *
+ * <p>A gap in the notifications (the subscription dropped: a restart, a failover, a slow subscriber
+ * disconnected by {@code client-output-buffer-limit pubsub}) is closed by a new copy pass after
+ * resubscribing.
+ */
+final class KeyspaceSource implements ChangeSource {
+
+    static final ChangeSource.Factory FACTORY = (spec, catalog, targetRdbVersion, queue, stats, from) ->
+            new KeyspaceSource(spec, queue, stats);
+
+    private static final Logger log = LoggerFactory.getLogger(KeyspaceSource.class);
+    private static final byte[] PATTERN = ascii("__keyspace@*__:*");
+    private static final byte[] CHANNEL_PREFIX = ascii("__keyspace@");
+    private static final byte[] INTERNAL = ascii(KeyFilter.INTERNAL_PREFIX);
+    private static final byte[] MARKER = ascii(KeyFilter.INTERNAL_PREFIX + SlotTags.UNIT_MARKER);
+    private static final byte[] RESTORE = ascii("RESTORE");
+    private static final byte[] DEL = ascii("DEL");
+    private static final int READ_BATCH = 256;
+    private static final int SCAN_COUNT = 1000;
+
+    private final SyncWorker.Spec spec;
+    private final BoundedEventQueue queue;
+    private final SyncStats stats;
+    private final String replid = "keyspace-" + UUID.randomUUID();
+    /** Keys notified and not read yet, in notification order; a key notified again keeps its place. */
+    private final Map<DbKey, Boolean> dirty = new LinkedHashMap<>();
+    /** Per database: inside a unit a link applied (between its marker's set and del). */
+    private final boolean[] inUnit = new boolean[64];
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong echoes = new AtomicLong();
+    private volatile boolean closed;
+    private volatile boolean gap;
+    private volatile long readOffset = -1;
+    private RedisClient client;
+    private StatefulRedisConnection<byte[], byte[]> reader;
+    private StatefulRedisPubSubConnection<byte[], byte[]> notifications;
+    private Thread thread;
+
+    KeyspaceSource(SyncWorker.Spec spec, BoundedEventQueue queue, SyncStats stats) {
+        this.spec = spec;
+        this.queue = queue;
+        this.stats = stats;
+    }
+
+    /** Thrown when the source does not notify what capture needs; the message says what to set, and where. */
+    static final class NotificationsOff extends IllegalStateException {
+        NotificationsOff(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public void start() {
+        stats.connecting();
+        client = RedisClient.create(SyncClients.resources(), SyncWorker.sourceUri(spec));
+        client.setOptions(spec.options().tls().apply(io.lettuce.core.ClientOptions.builder()).build());
+        reader = client.connect(ByteArrayCodec.INSTANCE);
+        reader.setTimeout(spec.options().targetTimeout());
+        notifications = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        notifications.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] pattern, byte[] channel, byte[] message) {
+                onNotification(channel, message);
+            }
+        });
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+                if (connection == notifications && !closed) {
+                    gap = true; // what was notified meanwhile is lost: the next pass copies again
+                    log.warn("Link {}: keyspace notifications from {} interrupted; a copy pass follows", spec.link(),
+                            spec.source());
+                }
+            }
+        });
+        notifications.sync().psubscribe(PATTERN);
+        requireNotifications();
+        thread = new Thread(this::run, "sync-keyspace-" + spec.source().seeds().get(0));
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Capture needs {@code K} (keyspace channel) and every event class. Asked with {@code CONFIG GET}
+     * where the source allows it, otherwise by a probe key of redmesh's own that must be notified.
+     */
+    private void requireNotifications() {
+        String flags = null;
+        try {
+            flags = reader.sync().configGet("notify-keyspace-events").get("notify-keyspace-events");
+        } catch (RuntimeException refused) {
+            // managed Redis renames CONFIG away: probe instead
+        }
+        if (flags != null) {
+            if (!NotificationFlags.sufficient(flags)) {
+                throw new NotificationsOff(NotificationFlags.remedy(spec.source().toString(), flags));
+            }
+            return;
+        }
+        byte[] probe = ascii(KeyFilter.INTERNAL_PREFIX + "probe:" + UUID.randomUUID());
+        long seen = probesSeen;
+        probeKey = probe;
+        reader.sync().set(probe, ascii("1"), SetArgs.Builder.px(2000));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (probesSeen == seen && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        if (probesSeen == seen) {
+            throw new NotificationsOff(NotificationFlags.remedy(spec.source().toString(), null));
+        }
+    }
+
+    private volatile byte[] probeKey;
+    private volatile long probesSeen;
+
+    private void onNotification(byte[] channel, byte[] event) {
+        int db = dbOf(channel);
+        if (db < 0 || db >= inUnit.length) {
+            return;
+        }
+        int keyStart = indexOf(channel, (byte) ':', CHANNEL_PREFIX.length) + 1;
+        byte[] key = Arrays.copyOfRange(channel, keyStart, channel.length);
+        if (startsWith(key, INTERNAL)) {
+            if (startsWith(key, MARKER)) {
+                String what = new String(event, StandardCharsets.US_ASCII);
+                if (what.equals("set")) {
+                    inUnit[db] = true;
+                } else if (what.equals("del")) {
+                    inUnit[db] = false;
+                }
+            } else if (probeKey != null && Arrays.equals(key, probeKey)) {
+                probesSeen++;
+            }
+            return;
+        }
+        if (inUnit[db]) {
+            echoes.incrementAndGet();
+            return;
+        }
+        synchronized (dirty) {
+            dirty.putIfAbsent(new DbKey(db, key), Boolean.TRUE);
+            dirty.notifyAll();
+        }
+    }
+
+    private void run() {
+        try {
+            copyPass();
+            queue.put(new ReplicationEvent.Streaming(replid, null, sequence.get()));
+            readOffset = sequence.get();
+            while (!closed) {
+                if (gap) {
+                    gap = false;
+                    copyPass();
+                }
+                List<DbKey> keys = takeDirty();
+                if (!keys.isEmpty()) {
+                    read(keys);
+                }
+                long dropped = echoes.getAndSet(0);
+                if (dropped > 0) {
+                    stats.echoesDropped(dropped);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!closed) {
+                log.warn("Keyspace capture from {} stopped: {}", spec.source(), e.toString());
+                stats.disconnected();
+            }
+        }
+    }
+
+    /**
+     * Copies every key of every database as a full sync does: {@code RESTORE} without {@code REPLACE},
+     * so a key the target already holds stays (in a mesh the target is the origin of its own keys).
+     */
+    private void copyPass() throws InterruptedException {
+        long started = System.nanoTime();
+        stats.fullSyncStarted();
+        queue.put(new ReplicationEvent.FullSyncStarted());
+        long keys = 0;
+        RedisAsyncCommands<byte[], byte[]> commands = reader.async();
+        for (int db : databasesWithKeys()) {
+            reader.sync().select(db);
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<byte[]> page = reader.sync().scan(cursor, ScanArgs.Builder.limit(SCAN_COUNT));
+                List<byte[]> found = page.getKeys().stream().filter(k -> !startsWith(k, INTERNAL)).toList();
+                List<RedisFuture<byte[]>> dumps = new ArrayList<>(found.size());
+                List<RedisFuture<Long>> ttls = new ArrayList<>(found.size());
+                for (byte[] key : found) {
+                    dumps.add(commands.dump(key));
+                    ttls.add(commands.pttl(key));
+                }
+                long now = System.currentTimeMillis();
+                for (int i = 0; i < found.size(); i++) {
+                    byte[] payload = await(dumps.get(i));
+                    long ttl = await(ttls.get(i));
+                    if (payload == null || ttl == -2) {
+                        continue; // gone since the scan saw it: its notification follows
+                    }
+                    stats.rdbKeyRead(payload.length);
+                    queue.put(new ReplicationEvent.KeyDump(db, found.get(i), payload, ttl > 0 ? now + ttl : 0));
+                    keys++;
+                }
+                cursor = page;
+            } while (!cursor.isFinished() && !closed);
+        }
+        reader.sync().select(0);
+        queue.put(new ReplicationEvent.FullSyncFinished(keys));
+        log.info("Link {}: keyspace copy of {} read {} keys in {} ms", spec.link(), spec.source(), keys,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private List<Integer> databasesWithKeys() {
+        List<Integer> dbs = new ArrayList<>();
+        for (String line : reader.sync().info("keyspace").split("\r?\n")) {
+            if (line.startsWith("db")) {
+                dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
+            }
+        }
+        return dbs;
+    }
+
+    private List<DbKey> takeDirty() throws InterruptedException {
+        synchronized (dirty) {
+            if (dirty.isEmpty()) {
+                dirty.wait(50);
+            }
+            List<DbKey> keys = new ArrayList<>(Math.min(READ_BATCH, dirty.size()));
+            var it = dirty.keySet().iterator();
+            while (it.hasNext() && keys.size() < READ_BATCH) {
+                keys.add(it.next());
+                it.remove();
+            }
+            return keys;
+        }
+    }
+
+    /** Reads the keys' current state (one pipeline per database) and hands it on, in notification order. */
+    private void read(List<DbKey> keys) throws InterruptedException {
+        RedisAsyncCommands<byte[], byte[]> commands = reader.async();
+        int selected = -1;
+        List<RedisFuture<byte[]>> dumps = new ArrayList<>(keys.size());
+        List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
+        for (DbKey k : keys) {
+            if (k.db() != selected) {
+                commands.select(k.db());
+                selected = k.db();
+            }
+            dumps.add(commands.dump(k.key()));
+            ttls.add(commands.pttl(k.key()));
+        }
+        if (selected != 0) {
+            commands.select(0);
+        }
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < keys.size(); i++) {
+            DbKey k = keys.get(i);
+            byte[] payload = await(dumps.get(i));
+            long ttl = await(ttls.get(i));
+            long offset = sequence.incrementAndGet();
+            if (payload == null || ttl == -2) {
+                queue.put(ReplicationEvent.Command.of(k.db(), DEL, new byte[][] {k.key()}, offset));
+            } else if (ttl > 0) {
+                queue.put(ReplicationEvent.Command.of(k.db(), RESTORE,
+                        new byte[][] {k.key(), ascii(Long.toString(now + ttl)), payload, ascii("REPLACE"), ascii("ABSTTL")},
+                        offset));
+            } else {
+                queue.put(ReplicationEvent.Command.of(k.db(), RESTORE,
+                        new byte[][] {k.key(), ascii("0"), payload, ascii("REPLACE")}, offset));
+            }
+            readOffset = offset;
+        }
+    }
+
+    private <T> T await(RedisFuture<T> reply) {
+        try {
+            return reply.get(spec.options().targetTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("source " + spec.source() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("source " + spec.source() + " did not answer", e);
+        }
+    }
+
+    @Override
+    public String replid() {
+        return replid;
+    }
+
+    @Override
+    public long readOffset() {
+        return readOffset;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        if (client != null) {
+            client.shutdownAsync(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private record DbKey(int db, byte[] key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DbKey other && other.db == db && Arrays.equals(other.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * db + Arrays.hashCode(key);
+        }
+    }
+
+    /** {@code __keyspace@<db>__:<key>} → db, or -1. */
+    static int dbOf(byte[] channel) {
+        if (!startsWith(channel, CHANNEL_PREFIX)) {
+            return -1;
+        }
+        int db = 0;
+        int i = CHANNEL_PREFIX.length;
+        if (i >= channel.length || channel[i] < '0' || channel[i] > '9') {
+            return -1;
+        }
+        while (i < channel.length && channel[i] >= '0' && channel[i] <= '9') {
+            db = db * 10 + (channel[i] - '0');
+            i++;
+        }
+        return i + 2 < channel.length && channel[i] == '_' && channel[i + 1] == '_' && channel[i + 2] == ':' ? db : -1;
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return bytes.length - 1;
+    }
+
+    static boolean startsWith(byte[] bytes, byte[] prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

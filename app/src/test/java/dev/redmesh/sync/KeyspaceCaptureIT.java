@@ -1,0 +1,163 @@
+package dev.redmesh.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.lettuce.core.api.sync.RedisCommands;
+
+import dev.redmesh.localredis.RedisBinary;
+import dev.redmesh.localredis.RedisNode;
+import dev.redmesh.testing.DatasetComparison;
+import dev.redmesh.testing.Eventually;
+import dev.redmesh.testing.Mesh;
+import dev.redmesh.testing.MeshWorkload;
+
+/**
+ * Keyspace capture between "managed" regions: real redis-servers that refuse what ElastiCache
+ * refuses ({@code SYNC}, {@code PSYNC}, {@code CONFIG} renamed away), so the only way to read their
+ * writes is their keyspace notifications.
+ */
+class KeyspaceCaptureIT {
+
+    private final Mesh mesh = new Mesh();
+    private final List<SyncWorker> workers = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        workers.forEach(SyncWorker::close);
+        mesh.close();
+    }
+
+    private RedisNode managed(String notifications) {
+        List<String> config = new ArrayList<>(List.of("rename-command SYNC \"\"", "rename-command PSYNC \"\"",
+                "rename-command CONFIG \"\""));
+        if (notifications != null) {
+            config.add("notify-keyspace-events " + notifications);
+        }
+        return mesh.own(RedisNode.start(RedisBinary.forVersion("7"), config));
+    }
+
+    private SyncWorker keyspace(String link, RedisNode source, RedisNode target) {
+        SyncWorker worker = new SyncWorker(new SyncWorker.Spec(link, Mesh.endpointOf(source), Mesh.endpointOf(target),
+                KeyFilter.everything(), SyncOptions.defaults(), 1, Capture.KEYSPACE, true), event -> { });
+        workers.add(worker);
+        return worker;
+    }
+
+    @Test
+    void twoManagedRegionsConvergeBothWaysWithoutEcho() throws Exception {
+        RedisNode a = managed("KA");
+        RedisNode b = managed("KA");
+        RedisCommands<String, String> ra = mesh.commands(a);
+        RedisCommands<String, String> rb = mesh.commands(b);
+        ra.set("a:before", "preloaded");
+        ra.psetex("a:expiring", 600_000, "with a ttl");
+        rb.hset("b:before", "f", "v");
+        assertThatThrownBy(() -> ra.dispatch(new io.lettuce.core.protocol.ProtocolKeyword() {
+            @Override
+            public byte[] getBytes() {
+                return "PSYNC".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+
+            @Override
+            public String toString() {
+                return "PSYNC";
+            }
+        }, new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("?").add(-1)))
+                .as("the source refuses PSYNC, as ElastiCache does").hasMessageContaining("unknown command");
+
+        SyncWorker ab = keyspace("a.b", a, b);
+        SyncWorker ba = keyspace("b.a", b, a);
+        ab.start();
+        ba.start();
+        awaitStreaming(ab, ba);
+        Eventually.await("the initial copies arrived", Duration.ofSeconds(20),
+                () -> "preloaded".equals(rb.get("a:before")) && "v".equals(ra.hget("b:before", "f")));
+        assertThat(rb.pttl("a:expiring")).as("the TTL travelled").isBetween(500_000L, 600_000L);
+
+        MeshWorkload wa = new MeshWorkload("a:", () -> mesh.commands(a));
+        MeshWorkload wb = new MeshWorkload("b:", () -> mesh.commands(b));
+        Thread.sleep(6_000);
+        wa.close();
+        wb.close();
+        assertThat(wa.rounds()).isGreaterThan(100);
+        ra.del("a:before");
+        rb.expire("b:before", 1);
+
+        Eventually.await("both regions hold the same data", Duration.ofSeconds(30),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        wa.assertExactIn("b", rb);
+        wb.assertExactIn("a", ra);
+        assertThat(rb.exists("a:before")).as("a delete travels as a delete").isZero();
+        Eventually.await("an expiry travels", Duration.ofSeconds(10), () -> ra.exists("b:before") == 0);
+
+        // no echo: a client's operations run only where the client sent them (the other region
+        // receives their resulting state), so each region executed exactly its own
+        for (int c = 0; c < MeshWorkload.COMMANDS.length; c++) {
+            assertThat(Mesh.calls(List.of(a), MeshWorkload.COMMANDS[c])).as("%s on a", MeshWorkload.COMMANDS[c])
+                    .isEqualTo(wa.acked(c));
+            assertThat(Mesh.calls(List.of(b), MeshWorkload.COMMANDS[c])).as("%s on b", MeshWorkload.COMMANDS[c])
+                    .isEqualTo(wb.acked(c));
+        }
+        assertThat(ab.stats().echoesDropped() + ba.stats().echoesDropped())
+                .as("the units each link applied were notified and dropped").isPositive();
+
+        // one client write → exactly one write in the other region, and none back
+        Thread.sleep(500);
+        long restoresA = Mesh.calls(List.of(a), "restore");
+        long restoresB = Mesh.calls(List.of(b), "restore");
+        long evalsA = Mesh.calls(List.of(a), "eval");
+        ra.set("a:one", "1");
+        Eventually.await("the write arrived", Duration.ofSeconds(10), () -> "1".equals(rb.get("a:one")));
+        Thread.sleep(1_000);
+        assertThat(Mesh.calls(List.of(b), "restore") - restoresB).as("restores on b").isEqualTo(1);
+        assertThat(Mesh.calls(List.of(a), "restore") - restoresA).as("restores on a: nothing came back").isZero();
+
+        // an idle mesh writes nothing
+        long idleA = writes(a);
+        long idleB = writes(b);
+        Thread.sleep(2_000);
+        assertThat(writes(a)).as("writes on an idle a").isEqualTo(idleA);
+        assertThat(writes(b)).as("writes on an idle b").isEqualTo(idleB);
+        assertThat(Mesh.calls(List.of(a), "eval")).as("no unit applied to a since").isEqualTo(evalsA);
+        assertThat(ab.stats().applyErrors() + ba.stats().applyErrors()).isZero();
+    }
+
+    @Test
+    void withNotificationsOffTheStartSaysWhatToSetAndWhere() {
+        RedisNode a = managed(null);
+        RedisNode b = managed("KA");
+        SyncWorker ab = keyspace("a.b", a, b);
+        assertThatThrownBy(ab::start)
+                .hasMessageContaining("notify-keyspace-events")
+                .hasMessageContaining("KA")
+                .hasMessageContaining("parameter group");
+    }
+
+    private static long writes(RedisNode node) {
+        long writes = 0;
+        for (String command : List.of("set", "del", "restore", "eval", "incrby", "hset", "expire", "pexpire")) {
+            writes += Mesh.calls(List.of(node), command);
+        }
+        return writes;
+    }
+
+    private static void awaitStreaming(SyncWorker... workers) {
+        Eventually.await("every link streaming", Duration.ofSeconds(30), () -> {
+            for (SyncWorker worker : workers) {
+                if (worker.stats().phase() != SyncStats.Phase.STREAMING) {
+                    throw new AssertionError(worker.status());
+                }
+            }
+            return true;
+        });
+    }
+}
