@@ -49,6 +49,14 @@ public class Cluster {
     @Column(name = "elasticache_aws_region")
     private String elasticacheAwsRegion;
 
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private ClusterCapture capture = ClusterCapture.AUTO;
+
+    /** What the topology poller last found: the masters refuse PSYNC (renamed away, as managed Redis does). */
+    @Column(name = "psync_refused", nullable = false)
+    private boolean psyncRefused;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -83,7 +91,25 @@ public class Cluster {
         this.mesh = spec.mesh();
         this.elasticacheReplicationGroupId = spec.elasticacheReplicationGroupId();
         this.elasticacheAwsRegion = spec.elasticacheAwsRegion();
+        this.capture = spec.capture();
         this.updatedAt = now;
+    }
+
+    public ClusterCapture getCapture() {
+        return capture;
+    }
+
+    public boolean isPsyncRefused() {
+        return psyncRefused;
+    }
+
+    /** Read by keyspace capture, as asked and as found: what its outgoing links run. */
+    public boolean readsKeyspace() {
+        return capture.readsKeyspace(mode, psyncRefused);
+    }
+
+    void psyncRefused(boolean refused) {
+        this.psyncRefused = refused;
     }
 
     public String getName() {

@@ -25,6 +25,12 @@ class ClusterLookup implements ClusterDirectory, RegionDependants {
 
     @Override
     @Transactional(readOnly = true)
+    public boolean readsKeyspace(String cluster) {
+        return clusters.findById(cluster).map(Cluster::readsKeyspace).orElse(false);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
     public List<String> clusterNamesIn(String region) {
         return clusters.findByRegionOrderByNameAsc(region).stream().map(Cluster::getName).toList();
     }

@@ -14,13 +14,20 @@ import java.util.List;
 public final class ClusterReadModel {
 
     /** Every cluster's connection details, in name order. */
-    public static final String QUERY = "select name, mode, seeds, username, password_ciphertext, tls from cluster order by name";
+    public static final String QUERY = """
+            select name, mode, seeds, username, password_ciphertext, tls, capture, psync_refused
+            from cluster order by name""";
 
     /**
      * @param passwordCiphertext as stored; {@link ClusterSecrets} decrypts it for the orders that need it
      */
     public record Row(String name, ClusterMode mode, List<String> seeds, String username, String passwordCiphertext,
-                      boolean tls) {
+                      boolean tls, ClusterCapture capture, boolean psyncRefused) {
+
+        /** Read by keyspace capture: a link writing into it must bracket its units for that capture. */
+        public boolean readsKeyspace() {
+            return capture.readsKeyspace(mode, psyncRefused);
+        }
 
         /** Written to as a Redis Cluster (slot routing); a standalone master otherwise. */
         public boolean clustered() {
@@ -33,7 +40,8 @@ public final class ClusterReadModel {
 
     public static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getString("name"), ClusterMode.valueOf(rs.getString("mode")), strings(rs.getArray("seeds")),
-                rs.getString("username"), rs.getString("password_ciphertext"), rs.getBoolean("tls"));
+                rs.getString("username"), rs.getString("password_ciphertext"), rs.getBoolean("tls"),
+                ClusterCapture.valueOf(rs.getString("capture")), rs.getBoolean("psync_refused"));
     }
 
     private static List<String> strings(Array array) throws SQLException {

@@ -19,14 +19,17 @@ record ClusterRequest(
         @Schema(description = "connect with TLS") Boolean tls,
         @Schema(description = "mesh to join: links are created to and from every other member; null leaves it")
         String mesh,
-        @Schema(description = "for mode ELASTICACHE") ElasticacheRequest elasticache) {
+        @Schema(description = "for mode ELASTICACHE") ElasticacheRequest elasticache,
+        @Schema(description = "how its writes are read: AUTO (default: PSYNC where the masters accept it, keyspace "
+                + "notifications where they refuse it; ELASTICACHE is always KEYSPACE), PSYNC or KEYSPACE",
+                example = "AUTO") String capture) {
 
     @Override
     public String toString() {
         // never the password: requests end up in logs and error messages
         return "ClusterRequest[region=" + region + ", mode=" + mode + ", seeds=" + seeds + ", username=" + username
                 + ", password=" + (password == null ? "null" : "(hidden)") + ", tls=" + tls + ", mesh=" + mesh
-                + ", elasticache=" + elasticache + "]";
+                + ", elasticache=" + elasticache + ", capture=" + capture + "]";
     }
 
     record ElasticacheRequest(

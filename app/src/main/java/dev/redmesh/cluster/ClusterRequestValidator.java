@@ -46,13 +46,32 @@ class ClusterRequestValidator {
             ResourceNames.check("mesh", request.mesh(), problems);
         }
         checkElasticache(mode, request.elasticache(), problems);
+        ClusterCapture capture = capture(mode, request.capture(), problems);
         problems.throwIfAny();
 
         ClusterRequest.ElasticacheRequest elasticache = request.elasticache();
         return new ClusterSpec(request.region(), mode, seeds, emptyToNull(request.username()), request.password(),
                 Boolean.TRUE.equals(request.tls()), request.mesh(),
                 elasticache == null ? null : elasticache.replicationGroupId(),
-                elasticache == null ? null : elasticache.awsRegion());
+                elasticache == null ? null : elasticache.awsRegion(), capture);
+    }
+
+    /** Absent: AUTO. ElastiCache refuses PSYNC to clients, so asking for it there is a mistake told at once. */
+    private static ClusterCapture capture(ClusterMode mode, String value, FieldProblems problems) {
+        if (value == null) {
+            return ClusterCapture.AUTO;
+        }
+        ClusterCapture capture;
+        try {
+            capture = ClusterCapture.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            problems.add("capture", "'" + value + "' is not a capture; use one of " + Arrays.toString(ClusterCapture.values()));
+            return null;
+        }
+        if (capture == ClusterCapture.PSYNC && mode == ClusterMode.ELASTICACHE) {
+            problems.add("capture", "ElastiCache refuses PSYNC to clients; use AUTO or KEYSPACE");
+        }
+        return capture;
     }
 
     private static ClusterMode mode(String value, FieldProblems problems) {

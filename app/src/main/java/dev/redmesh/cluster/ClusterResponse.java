@@ -5,10 +5,14 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-/** A cluster as the API shows it: its spec (without the password), discovered shards and status. */
+/**
+ * A cluster as the API shows it: its spec (without the password), discovered shards and status;
+ * {@code capture} as asked, {@code captureInEffect} what its outgoing links run (PSYNC or KEYSPACE).
+ */
 record ClusterResponse(String name, String region, ClusterMode mode, List<String> seeds, @Nullable String username,
                        boolean passwordSet, boolean tls, @Nullable String mesh, @Nullable Elasticache elasticache,
-                       List<TopologyView.Shard> shards, ClusterStatus status, Instant createdAt, Instant updatedAt) {
+                       List<TopologyView.Shard> shards, ClusterStatus status, ClusterCapture capture,
+                       ClusterCapture captureInEffect, Instant createdAt, Instant updatedAt) {
 
     record Elasticache(String replicationGroupId, @Nullable String awsRegion) {
     }
@@ -19,6 +23,8 @@ record ClusterResponse(String name, String region, ClusterMode mode, List<String
                 : null;
         return new ClusterResponse(cluster.getName(), cluster.getRegion(), cluster.getMode(), cluster.getSeeds(),
                 cluster.getUsername(), cluster.hasPassword(), cluster.isTls(), cluster.getMesh(), elasticache,
-                shards, status, cluster.getCreatedAt(), cluster.getUpdatedAt());
+                shards, status, cluster.getCapture(),
+                cluster.readsKeyspace() ? ClusterCapture.KEYSPACE : ClusterCapture.PSYNC,
+                cluster.getCreatedAt(), cluster.getUpdatedAt());
     }
 }

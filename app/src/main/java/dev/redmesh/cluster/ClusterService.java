@@ -52,9 +52,13 @@ public class ClusterService {
         locks.lock("mesh", previousMesh, spec.mesh());
 
         ClusterView before = existing.map(ClusterView::of).orElse(null);
+        boolean keyspaceBefore = existing.map(Cluster::readsKeyspace).orElse(false);
         Cluster cluster = existing.orElseGet(() -> new Cluster(name, clock.instant()));
         cluster.apply(spec, secrets.seal(name, spec.password()), clock.instant());
         clusters.saveAndFlush(cluster);
+        if (existing.isPresent() && cluster.readsKeyspace() != keyspaceBefore) {
+            links.captureChanged(name, cluster.readsKeyspace(), "capture " + spec.capture() + " asked");
+        }
 
         if (previousMesh != null && !previousMesh.equals(spec.mesh())) {
             links.removeMeshLinks(name, previousMesh);
@@ -66,6 +70,23 @@ public class ClusterService {
         }
         audit.changed("cluster", name, before, ClusterView.of(cluster, spec.password() != null));
         return new Applied(cluster, existing.isEmpty());
+    }
+
+    /**
+     * What the topology poller found on the cluster's masters: whether they refuse PSYNC. Under
+     * {@code AUTO} a refusal turns the cluster's links to keyspace capture (and an acceptance back).
+     */
+    @Transactional
+    public void psyncRefused(String name, boolean refused) {
+        clusters.findById(name).filter(c -> c.isPsyncRefused() != refused).ifPresent(cluster -> {
+            boolean keyspaceBefore = cluster.readsKeyspace();
+            cluster.psyncRefused(refused);
+            clusters.save(cluster);
+            if (cluster.readsKeyspace() != keyspaceBefore) {
+                links.captureChanged(name, cluster.readsKeyspace(),
+                        refused ? "the masters refuse PSYNC" : "the masters accept PSYNC again");
+            }
+        });
     }
 
     @Transactional(readOnly = true)

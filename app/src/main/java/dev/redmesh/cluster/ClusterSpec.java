@@ -4,7 +4,8 @@ import java.util.List;
 
 /** A validated cluster request: every field is known to be well-formed and the region to exist. */
 record ClusterSpec(String region, ClusterMode mode, List<String> seeds, String username, String password,
-                   boolean tls, String mesh, String elasticacheReplicationGroupId, String elasticacheAwsRegion) {
+                   boolean tls, String mesh, String elasticacheReplicationGroupId, String elasticacheAwsRegion,
+                   ClusterCapture capture) {
 
     @Override
     public String toString() {

@@ -14,6 +14,7 @@ import java.util.Map;
 import dev.redmesh.cluster.ClusterReadModel;
 import dev.redmesh.cluster.ClusterSecrets;
 import dev.redmesh.link.LinkMode;
+import dev.redmesh.sync.Capture;
 import dev.redmesh.link.LinkReadModel;
 import dev.redmesh.topology.ShardReadModel;
 import dev.redmesh.worker.AssignmentPhase;
@@ -254,7 +255,8 @@ class FleetStore {
                     a.targetNode() != null
                             ? new FleetProtocol.Endpoint(List.of(a.targetNode()), false, target.username(), targetPassword, target.tls())
                             : new FleetProtocol.Endpoint(target.seeds(), true, target.username(), targetPassword, target.tls()),
-                    link.include(), link.exclude()));
+                    link.include(), link.exclude(), link.mode() == LinkMode.KEYSPACE ? Capture.KEYSPACE : Capture.PSYNC,
+                    target.readsKeyspace()));
         }
         return new FleetProtocol.Orders(leaseMs, fingerprint(specs), specs);
     }

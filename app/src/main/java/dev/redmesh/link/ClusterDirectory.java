@@ -4,4 +4,7 @@ package dev.redmesh.link;
 public interface ClusterDirectory {
 
     boolean exists(String cluster);
+
+    /** Whether the cluster's writes are read by keyspace capture (as asked, and as its masters answer). */
+    boolean readsKeyspace(String cluster);
 }

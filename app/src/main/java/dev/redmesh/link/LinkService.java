@@ -110,10 +110,32 @@ public class LinkService {
     public void ensureMeshLinks(String cluster, String mesh, List<String> otherMembers) {
         for (String other : otherMembers) {
             if (!links.existsBySourceAndTarget(cluster, other)) {
-                create(cluster, other, LinkMode.PSYNC, LinkOrigin.MESH, mesh, List.of(), List.of());
+                create(cluster, other, captureOf(cluster), LinkOrigin.MESH, mesh, List.of(), List.of());
             }
             if (!links.existsBySourceAndTarget(other, cluster)) {
-                create(other, cluster, LinkMode.PSYNC, LinkOrigin.MESH, mesh, List.of(), List.of());
+                create(other, cluster, captureOf(other), LinkOrigin.MESH, mesh, List.of(), List.of());
+            }
+        }
+    }
+
+    private LinkMode captureOf(String source) {
+        return clusters.readsKeyspace(source) ? LinkMode.KEYSPACE : LinkMode.PSYNC;
+    }
+
+    /**
+     * {@code source} is now read by keyspace capture, or by PSYNC again: every link from it runs that
+     * way (proxy mirrors stay what they are); the fleet restarts their assignments on the next orders.
+     */
+    @Transactional
+    public void captureChanged(String source, boolean keyspace, String why) {
+        LinkMode mode = keyspace ? LinkMode.KEYSPACE : LinkMode.PSYNC;
+        for (ReplicationLink link : links.touching(source)) {
+            if (link.getSource().equals(source) && link.getMode() != LinkMode.PROXY_MIRROR && link.getMode() != mode) {
+                LinkMode before = link.getMode();
+                link.mode(mode);
+                links.save(link);
+                events.record(EventType.LINK_STATE, link.getId(), "capture " + before + " → " + mode + ": " + why,
+                        Map.of("mode", mode.name()));
             }
         }
     }

@@ -116,6 +116,11 @@ public class ReplicationLink {
         return mode;
     }
 
+    /** How the link runs now: its source's capture decides between PSYNC and KEYSPACE. */
+    void mode(LinkMode mode) {
+        this.mode = mode;
+    }
+
     public LinkState getState() {
         return state;
     }

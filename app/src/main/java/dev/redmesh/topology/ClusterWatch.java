@@ -26,6 +26,8 @@ final class ClusterWatch {
     volatile List<TopologyView.Shard> live;
     final AtomicBoolean busy = new AtomicBoolean();
     volatile Health health = Health.UNKNOWN;
+    /** What the last PSYNC check found on a master; null before the first. */
+    volatile Boolean psyncRefused;
 
     /**
      * The region health view of this cluster after the last poll.

@@ -74,6 +74,16 @@ public class RedisNodeClient implements DisposableBean {
         return call(target, RedisAsyncCommands::clusterShards);
     }
 
+    /**
+     * Whether the node knows PSYNC: managed Redis (ElastiCache, Memorystore...) and servers started with
+     * {@code rename-command PSYNC ""} answer {@code COMMAND INFO PSYNC} with a nil entry.
+     */
+    public CompletableFuture<Boolean> knowsPsync(NodeTarget target) {
+        return call(target, commands -> commands.commandInfo("PSYNC"))
+                .thenApply(reply -> !reply.isEmpty() && reply.get(0) != null
+                        && !(reply.get(0) instanceof List<?> entry && entry.isEmpty())); // RESP2's nil entry: []
+    }
+
     /** The node's Redis version, asked once per node and remembered. */
     public CompletableFuture<RedisVersion> version(NodeTarget target) {
         RedisVersion known = versions.get(target);

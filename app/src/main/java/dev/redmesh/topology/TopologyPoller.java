@@ -18,8 +18,10 @@ import dev.redmesh.lifecycle.PeriodicLoop;
 import org.slf4j.LoggerFactory;
 
 import dev.redmesh.cluster.ClusterMode;
+import dev.redmesh.redis.NodeRole;
 import dev.redmesh.cluster.Cluster;
 import dev.redmesh.cluster.ClusterRepository;
+import dev.redmesh.cluster.ClusterService;
 import dev.redmesh.cluster.ClusterSecrets;
 import dev.redmesh.redis.HostAndPort;
 import org.springframework.context.SmartLifecycle;
@@ -48,6 +50,7 @@ class TopologyPoller implements SmartLifecycle {
     private final RedisNodeClient redis;
     private final TopologyProperties properties;
     private final MeterRegistry meters;
+    private final ClusterService capture;
     private final Map<String, ClusterWatch> watches = new ConcurrentHashMap<>();
     private PeriodicLoop ticker;
     private volatile long tickStartedAt = System.nanoTime();
@@ -57,7 +60,8 @@ class TopologyPoller implements SmartLifecycle {
     TopologyPoller(ClusterRepository clusters, ClusterSecrets secrets, TransactionTemplate transactions, TopologyStore store,
                    PollRecorder recorder, StandaloneDiscovery standalone, RedisClusterDiscovery redisCluster,
                    ElastiCacheDiscovery elastiCache, RedisNodeClient redis, TopologyProperties properties,
-                   MeterRegistry meters) {
+                   MeterRegistry meters, ClusterService capture) {
+        this.capture = capture;
         this.clusters = clusters;
         this.secrets = secrets;
         this.transactions = transactions;
@@ -137,6 +141,7 @@ class TopologyPoller implements SmartLifecycle {
             try {
                 if (discovery != null) {
                     recorder.record(watch, discovery);
+                    checkPsync(watch, discovery);
                 } else {
                     recorder.recordFailure(watch, NodeProber.describe(error));
                 }
@@ -147,6 +152,37 @@ class TopologyPoller implements SmartLifecycle {
                 watch.busy.set(false);
             }
         }, recording);
+    }
+
+    /**
+     * Asks a master whether it knows PSYNC (ElastiCache's masters never do: not asked); a change
+     * from what was last found is stored, and under capture AUTO turns the links' capture.
+     */
+    private void checkPsync(ClusterWatch watch, Discovery discovery) {
+        if (watch.target.mode() == ClusterMode.ELASTICACHE) {
+            return;
+        }
+        discovery.shards().stream().flatMap(shard -> shard.authoritativeMaster() != null
+                        ? java.util.stream.Stream.of(shard.authoritativeMaster())
+                        : shard.nodes().stream().filter(n -> n.role() == NodeRole.MASTER).map(Discovery.ObservedNode::address))
+                .findFirst().ifPresent(master -> redis.knowsPsync(watch.target.node(master)).whenCompleteAsync((knows, error) -> {
+                    if (knows == null) {
+                        return; // unreachable just now: the next poll asks again
+                    }
+                    Boolean refused = !knows;
+                    if (!refused.equals(watch.psyncRefused)) {
+                        try {
+                            capture.psyncRefused(watch.target.name(), refused);
+                            watch.psyncRefused = refused;
+                            if (refused) {
+                                log.info("Cluster {}: master {} refuses PSYNC", watch.target.name(), master);
+                            }
+                        } catch (RuntimeException e) {
+                            log.warn("Cluster {}: could not store whether PSYNC is refused: {}", watch.target.name(),
+                                    e.toString());
+                        }
+                    }
+                }, recording));
     }
 
     private CompletableFuture<Discovery> discover(ClusterWatch watch) {

@@ -40,8 +40,12 @@ class ApiSchemas implements ModelConverter, OpenApiCustomizer {
 
     private static final String JSON_NODE = "JsonNode";
 
-    /** schema name → the record it was made from */
-    private final Map<String, Class<?>> records = new ConcurrentHashMap<>();
+    /**
+     * Schema name → record, shared by every instance: swagger's converter chain is global to the JVM,
+     * so the instance that resolves the models may be an earlier application context's, not the one
+     * whose customizer reads this (several contexts in one test JVM showed it).
+     */
+    private static final Map<String, Class<?>> records = new ConcurrentHashMap<>();
 
     @Override
     public Schema<?> resolve(AnnotatedType type, ModelConverterContext context, Iterator<ModelConverter> chain) {
@@ -87,7 +91,13 @@ class ApiSchemas implements ModelConverter, OpenApiCustomizer {
         for (String name : responses) {
             Class<?> record = records.get(name);
             Schema schema = schemas.get(name);
-            if (requests.contains(name) || record == null || schema.getProperties() == null) {
+            if (record == null || schema.getProperties() == null) {
+                continue;
+            }
+            if (requests.contains(name)) {
+                // sent and answered alike (a region's proxy settings): every field of a request may be
+                // left out, so the answer may hold null in any of them; none is required
+                schema.getProperties().replaceAll((property, value) -> isAnyJson((Schema) value) ? value : nullable((Schema) value));
                 continue;
             }
             List<String> required = new ArrayList<>();
@@ -97,13 +107,17 @@ class ApiSchemas implements ModelConverter, OpenApiCustomizer {
                     continue; // not serialized (@JsonIgnore)
                 }
                 required.add(component.getName());
-                boolean anyJson = property.get$ref() == null && property.getType() == null && property.getTypes() == null;
-                if (component.getAnnotatedType().isAnnotationPresent(Nullable.class) && !anyJson) {
+                if (component.getAnnotatedType().isAnnotationPresent(Nullable.class) && !isAnyJson(property)) {
                     schema.getProperties().put(component.getName(), nullable(property));
                 }
             }
             schema.setRequired(required);
         }
+    }
+
+    private static boolean isAnyJson(Schema property) {
+        return property.get$ref() == null && property.getType() == null && property.getTypes() == null
+                && property.getAnyOf() == null;
     }
 
     /**
@@ -128,6 +142,9 @@ class ApiSchemas implements ModelConverter, OpenApiCustomizer {
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static Schema nullable(Schema property) {
+        if (property.getAnyOf() != null) {
+            return property; // made nullable already
+        }
         if (property.get$ref() != null) {
             return new JsonSchema().anyOf(List.of(new JsonSchema().$ref(property.get$ref()), new JsonSchema().typesItem("null")));
         }

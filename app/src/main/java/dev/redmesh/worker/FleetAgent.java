@@ -288,7 +288,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         r.starter = Thread.currentThread();
         FleetProtocol.AssignmentSpec a = r.spec;
         SyncWorker worker = new SyncWorker(new SyncWorker.Spec(a.link() + "/" + a.shard(), endpoint(a.source()),
-                endpoint(a.target()), new KeyFilter(a.include(), a.exclude()), options(), a.epoch()),
+                endpoint(a.target()), new KeyFilter(a.include(), a.exclude()), options(), a.epoch(), a.capture(),
+                a.markUnits()),
                 event -> log.warn("Assignment {}: {}", a.id(), event));
         r.worker = worker;
         worker.stats().onPhaseChange(samples::wake);

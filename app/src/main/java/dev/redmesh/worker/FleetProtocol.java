@@ -2,6 +2,8 @@ package dev.redmesh.worker;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redmesh.sync.Capture;
+
 import java.util.List;
 
 /**
@@ -44,9 +46,14 @@ public final class FleetProtocol {
     public record Orders(long leaseMs, String fingerprint, List<AssignmentSpec> assignments) {
     }
 
-    /** One assignment: carry the writes of {@code source} (one master) of link {@code link} to {@code target}. */
+    /**
+     * One assignment: carry the writes of {@code source} (one master) of link {@code link} to {@code target}.
+     *
+     * @param capture   how the source is read
+     * @param markUnits the target is itself read by keyspace capture: bracket every unit with the link's marker
+     */
     public record AssignmentSpec(String id, String link, String shard, long epoch, Endpoint source, Endpoint target,
-                                 List<String> include, List<String> exclude) {
+                                 List<String> include, List<String> exclude, Capture capture, boolean markUnits) {
     }
 
     /**

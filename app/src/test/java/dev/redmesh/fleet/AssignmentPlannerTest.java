@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.redmesh.cluster.ClusterCapture;
 import dev.redmesh.cluster.ClusterMode;
 import dev.redmesh.cluster.ClusterReadModel;
 import dev.redmesh.link.LinkMode;
@@ -32,7 +33,8 @@ class AssignmentPlannerTest {
     private final List<LinkReadModel.Row> links = new ArrayList<>();
 
     private void cluster(String name, ClusterMode mode, String... shardMasters) {
-        clusters.put(name, new ClusterReadModel.Row(name, mode, List.of(shardMasters), null, null, false));
+        clusters.put(name, new ClusterReadModel.Row(name, mode, List.of(shardMasters), null, null, false,
+                ClusterCapture.AUTO, false));
         for (int i = 0; i < shardMasters.length; i++) {
             masters.computeIfAbsent(name, c -> new ArrayList<>()).add(new ShardReadModel.Row(name, String.valueOf(i), shardMasters[i]));
         }
@@ -92,7 +94,8 @@ class AssignmentPlannerTest {
     @Test
     void aTargetWithoutAKnownMasterWaitsAndAPausedLinkHasNoAssignment() {
         cluster("a", ClusterMode.STANDALONE, "10.0.0.1:6379");
-        clusters.put("b", new ClusterReadModel.Row("b", ClusterMode.STANDALONE, List.of("10.0.1.1:6379"), null, null, false));
+        clusters.put("b", new ClusterReadModel.Row("b", ClusterMode.STANDALONE, List.of("10.0.1.1:6379"), null, null, false,
+                ClusterCapture.AUTO, false));
         cluster("c", ClusterMode.STANDALONE, "10.0.2.1:6379");
         link("a", "b", LinkState.PENDING);
         link("a", "c", LinkState.PAUSED);

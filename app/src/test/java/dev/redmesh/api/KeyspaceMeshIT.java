@@ -1,0 +1,160 @@
+package dev.redmesh.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import tools.jackson.databind.JsonNode;
+
+import dev.redmesh.localredis.RedisBinary;
+import dev.redmesh.localredis.RedisNode;
+import dev.redmesh.testing.Api;
+import dev.redmesh.testing.AppIT;
+import dev.redmesh.testing.Cleanup;
+import dev.redmesh.testing.DatasetComparison;
+import dev.redmesh.testing.Eventually;
+import dev.redmesh.testing.Mesh;
+import dev.redmesh.testing.MeshWorkload;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Managed regions joined the way a CI pipeline joins them (two PUTs each, no capture named): the
+ * topology poller finds that their masters refuse PSYNC, their links turn to keyspace capture, and
+ * the mesh converges both ways — alone and mixed with a region read by PSYNC.
+ */
+@AppIT
+class KeyspaceMeshIT {
+
+    @Autowired
+    Api api;
+
+    @RegisterExtension
+    Cleanup cleanup = new Cleanup();
+
+    /** What ElastiCache refuses, renamed away; notifications as an operator sets them in the parameter group. */
+    private RedisNode managed(String... more) {
+        List<String> config = new ArrayList<>(List.of("rename-command SYNC \"\"", "rename-command PSYNC \"\""));
+        config.addAll(List.of(more));
+        return cleanup.add(RedisNode.start(RedisBinary.forVersion("7"), config));
+    }
+
+    private RedisCommands<String, String> commands(RedisNode node) {
+        return cleanup.add(RedisClient.create(node.uri())).connect().sync();
+    }
+
+    private void join(String region, String cluster, RedisNode node, String mesh, String capture) {
+        assertThat(api.put("/api/v1/regions/" + region, "{}").status()).isIn(200, 201);
+        assertThat(api.put("/api/v1/clusters/" + cluster, "{\"region\":\"" + region + "\",\"mode\":\"STANDALONE\","
+                + "\"seeds\":[\"" + node.address() + "\"],\"mesh\":\"" + mesh + "\""
+                + (capture == null ? "" : ",\"capture\":\"" + capture + "\"") + "}").status()).isIn(200, 201);
+    }
+
+    private JsonNode link(String id) {
+        return api.get("/api/v1/links/" + id).json();
+    }
+
+    private void awaitStreaming(String... links) {
+        Eventually.await("links " + List.of(links) + " streaming", Duration.ofSeconds(60), () -> {
+            for (String id : links) {
+                JsonNode link = link(id);
+                if (!"STREAMING".equals(link.path("state").asString())) {
+                    throw new AssertionError(id + ": " + link.path("state").asString() + " " + link.path("stateReason").asString());
+                }
+            }
+            return true;
+        });
+    }
+
+    @Test
+    void twoManagedRegionsJoinedByPutCallsTurnToKeyspaceCaptureAndConvergeWithoutEcho() throws Exception {
+        RedisNode a = managed("rename-command CONFIG \"\"", "notify-keyspace-events KA");
+        RedisNode b = managed("rename-command CONFIG \"\"", "notify-keyspace-events KA");
+        RedisCommands<String, String> ra = commands(a);
+        RedisCommands<String, String> rb = commands(b);
+        ra.set("ks-a:before", "preloaded");
+        join("ks-ra", "ks-a", a, "ks", null);
+        join("ks-rb", "ks-b", b, "ks", null);
+
+        Eventually.await("both links run keyspace capture", Duration.ofSeconds(30),
+                () -> "KEYSPACE".equals(link("ks-a.ks-b").path("mode").asString())
+                        && "KEYSPACE".equals(link("ks-b.ks-a").path("mode").asString()));
+        JsonNode cluster = api.get("/api/v1/clusters/ks-a").json();
+        assertThat(cluster.path("capture").asString()).isEqualTo("AUTO");
+        assertThat(cluster.path("captureInEffect").asString()).isEqualTo("KEYSPACE");
+        awaitStreaming("ks-a.ks-b", "ks-b.ks-a");
+        Eventually.await("the initial copy arrived", Duration.ofSeconds(20), () -> "preloaded".equals(rb.get("ks-a:before")));
+
+        MeshWorkload wa = new MeshWorkload("ks-a:", () -> commands(a));
+        MeshWorkload wb = new MeshWorkload("ks-b:", () -> commands(b));
+        Thread.sleep(5_000);
+        wa.close();
+        wb.close();
+        Eventually.await("both regions hold the same data", Duration.ofSeconds(30),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        wa.assertExactIn("ks-b", rb);
+        wb.assertExactIn("ks-a", ra);
+        for (int c = 0; c < MeshWorkload.COMMANDS.length; c++) {
+            assertThat(Mesh.calls(List.of(a), MeshWorkload.COMMANDS[c])).as("%s on a: its clients' only", MeshWorkload.COMMANDS[c])
+                    .isEqualTo(wa.acked(c));
+            assertThat(Mesh.calls(List.of(b), MeshWorkload.COMMANDS[c])).as("%s on b: its clients' only", MeshWorkload.COMMANDS[c])
+                    .isEqualTo(wb.acked(c));
+        }
+        String overview = api.get("/api/v1/overview").body();
+        assertThat(overview).contains("\"mode\":\"KEYSPACE\"");
+    }
+
+    @Test
+    void aMeshOfOnePsyncAndOneKeyspaceRegionConvergesBothWays() throws Exception {
+        RedisNode p = cleanup.add(RedisNode.start(RedisBinary.forVersion("7"), "repl-backlog-size 64mb"));
+        RedisNode k = managed("rename-command CONFIG \"\"", "notify-keyspace-events KA");
+        RedisCommands<String, String> rp = commands(p);
+        RedisCommands<String, String> rk = commands(k);
+        join("mx-rp", "mx-p", p, "mx", null);
+        join("mx-rk", "mx-k", k, "mx", null);
+        Eventually.await("the managed region's link runs keyspace capture", Duration.ofSeconds(30),
+                () -> "KEYSPACE".equals(link("mx-k.mx-p").path("mode").asString()));
+        assertThat(link("mx-p.mx-k").path("mode").asString()).isEqualTo("PSYNC");
+        awaitStreaming("mx-p.mx-k", "mx-k.mx-p");
+
+        MeshWorkload wp = new MeshWorkload("mx-p:", () -> commands(p));
+        MeshWorkload wk = new MeshWorkload("mx-k:", () -> commands(k));
+        Thread.sleep(5_000);
+        wp.close();
+        wk.close();
+        Eventually.await("both regions hold the same data", Duration.ofSeconds(30),
+                () -> DatasetComparison.differences(List.of(rp), List.of(rk)).isEmpty());
+        wp.assertExactIn("mx-k", rk);
+        wk.assertExactIn("mx-p", rp);
+        for (int c = 0; c < MeshWorkload.COMMANDS.length; c++) {
+            assertThat(Mesh.calls(List.of(k), MeshWorkload.COMMANDS[c])).as("%s on the keyspace region", MeshWorkload.COMMANDS[c])
+                    .isEqualTo(wk.acked(c) + wp.acked(c));
+            assertThat(Mesh.calls(List.of(p), MeshWorkload.COMMANDS[c])).as("%s on the PSYNC region: its clients' only",
+                    MeshWorkload.COMMANDS[c]).isEqualTo(wp.acked(c));
+        }
+    }
+
+    @Test
+    void withNotificationsOffTheLinkIsBrokenWithTheRemedyAndStreamsOnceTheyAreOn() {
+        RedisNode a = managed(); // CONFIG kept here, so that the test can turn notifications on
+        RedisNode b = managed("notify-keyspace-events KA");
+        RedisCommands<String, String> ra = commands(a);
+        join("off-ra", "off-a", a, "off", "KEYSPACE");
+        join("off-rb", "off-b", b, "off", "KEYSPACE");
+        Eventually.await("the link says what to set", Duration.ofSeconds(30), () -> {
+            JsonNode link = link("off-a.off-b");
+            String reason = link.path("stateReason").asString();
+            if (!"BROKEN".equals(link.path("state").asString()) || !reason.contains("notify-keyspace-events")) {
+                throw new AssertionError(link.path("state").asString() + ": " + reason);
+            }
+            return reason.contains("KA") && reason.contains("parameter group");
+        });
+        ra.configSet("notify-keyspace-events", "KA");
+        awaitStreaming("off-a.off-b", "off-b.off-a");
+    }
+}
