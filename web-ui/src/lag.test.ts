@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatMs, levelColor } from './lag';
+import { formatBehind, formatBytes, formatMs, levelColor } from './lag';
 
 describe('formatting', () => {
   it('formats milliseconds for people', () => {
@@ -22,5 +22,12 @@ describe('levels', () => {
   it('has a colour for every level the server can send, paused apart from failing', () => {
     expect(Object.keys(levelColor).sort()).toEqual(['CRITICAL', 'OK', 'PAUSED', 'UNKNOWN', 'WARN']);
     expect(levelColor.PAUSED).not.toBe(levelColor.CRITICAL);
+  });
+});
+
+describe('behind', () => {
+  it('has no bytes for a keyspace capture, and formats them for PSYNC', () => {
+    expect(formatBehind('KEYSPACE', -1)).toBe('n/a');
+    expect(formatBehind('PSYNC', 2048)).toBe('2.0 KiB');
   });
 });

@@ -37,3 +37,8 @@ export function formatRate(perSecond: number | null | undefined): string {
   if (perSecond < 1000) return `${Math.round(perSecond)}/s`;
   return `${(perSecond / 1000).toFixed(1)}k/s`;
 }
+
+/** How far behind in bytes: a keyspace capture copies state, not a byte stream, so it has none. */
+export function formatBehind(mode: string, bytes: number | null | undefined): string {
+  return mode === 'KEYSPACE' ? 'n/a' : formatBytes(bytes);
+}

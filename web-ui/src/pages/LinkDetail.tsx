@@ -4,7 +4,7 @@ import { hasData, toColumns, WINDOWS, type Window } from '../chart';
 import { LagChart } from '../components/LagChart';
 import { Empty, ErrorBox, Loading, RoleButton } from '../components/States';
 import { usePoll } from '../hooks';
-import { formatBytes, formatMs, formatRate } from '../lag';
+import { formatBehind, formatMs, formatRate } from '../lag';
 
 export function LinkDetail({ id, session }: { id: string; session: Session }) {
   const [window, setWindow] = useState<Window>('15m');
@@ -46,7 +46,7 @@ export function LinkDetail({ id, session }: { id: string; session: Session }) {
         <div class="card"><span class="label">State</span>
           <span class={`value badge state-${l.state.toLowerCase()}`} data-testid="link-state">{l.state}</span></div>
         <div class="card"><span class="label">Lag</span><span class="value">{formatMs(l.lagMs)}</span></div>
-        <div class="card"><span class="label">Behind</span><span class="value">{formatBytes(l.lagBytes)}</span></div>
+        <div class="card"><span class="label">Behind</span><span class="value">{formatBehind(l.mode, l.lagBytes)}</span></div>
         <div class="card"><span class="label">Rate</span><span class="value">{formatRate(l.opsPerSec)}</span></div>
       </section>
       {l.stateReason && <p class="reason">{l.stateReason}</p>}

@@ -2,7 +2,7 @@ import { api } from '../api';
 import { MeshGraph } from '../components/MeshGraph';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { usePoll } from '../hooks';
-import { formatBytes, formatMs, formatRate, levelColor } from '../lag';
+import { formatBehind, formatMs, formatRate, levelColor } from '../lag';
 
 export function Overview() {
   const { data, error, loading, refresh } = usePoll(api.overview, 2000);
@@ -56,7 +56,7 @@ export function Overview() {
                           <td><a href={`#/links/${l.id}`}>{l.source} → {l.target}</a></td>
                           <td><span class={`badge state-${l.state.toLowerCase()}`} title={l.stateReason ?? undefined}>{l.state}</span></td>
                           <td><span class="dot" style={{ background: levelColor[level] }} aria-hidden="true" />{formatMs(l.lagMs)}</td>
-                          <td>{formatBytes(l.lagBytes)}</td>
+                          <td>{formatBehind(l.mode, l.lagBytes)}</td>
                           <td>{formatRate(l.opsPerSec)}</td>
                         </tr>
                       );

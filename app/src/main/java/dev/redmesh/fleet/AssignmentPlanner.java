@@ -95,10 +95,12 @@ final class AssignmentPlanner {
             }
             ClusterReadModel.Row target = clusters.get(link.target());
             List<ShardReadModel.Row> targetShards = masters.getOrDefault(link.target(), List.of());
-            if (target == null || (!target.clustered() && targetShards.isEmpty())) {
+            // cluster-mode ElastiCache is written as the Redis Cluster it is: its shards own slots
+            boolean slotted = target != null && (target.clustered() || targetShards.stream().anyMatch(ShardReadModel.Row::slotted));
+            if (target == null || (!slotted && targetShards.isEmpty())) {
                 continue; // nowhere to write yet
             }
-            String targetNode = target.clustered() ? null : targetShards.get(0).master();
+            String targetNode = slotted ? null : targetShards.get(0).master();
             for (ShardReadModel.Row shard : masters.getOrDefault(link.source(), List.of())) {
                 String id = link.id() + "/" + shard.shard();
                 desired.add(id);

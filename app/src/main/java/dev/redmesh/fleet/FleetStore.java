@@ -236,6 +236,12 @@ class FleetStore {
             LinkReadModel.Row link = LinkReadModel.row(rs);
             links.put(link.id(), link);
         });
+        // a slot-routed target without seeds of its own (cluster-mode ElastiCache) is reached through its masters
+        Map<String, List<String>> mastersOf = new HashMap<>();
+        jdbc.query(ShardReadModel.QUERY, rs -> {
+            ShardReadModel.Row shard = ShardReadModel.row(rs);
+            mastersOf.computeIfAbsent(shard.cluster(), c -> new ArrayList<>()).add(shard.master());
+        });
         // each cluster's password decrypted and sealed once per answer, not once per assignment
         Map<String, java.util.Optional<String>> sealed = new HashMap<>();
         java.util.function.Function<ClusterReadModel.Row, String> password = cluster -> sealed.computeIfAbsent(cluster.name(),
@@ -254,7 +260,9 @@ class FleetStore {
                     new FleetProtocol.Endpoint(List.of(a.sourceNode()), false, source.username(), sourcePassword, source.tls()),
                     a.targetNode() != null
                             ? new FleetProtocol.Endpoint(List.of(a.targetNode()), false, target.username(), targetPassword, target.tls())
-                            : new FleetProtocol.Endpoint(target.seeds(), true, target.username(), targetPassword, target.tls()),
+                            : new FleetProtocol.Endpoint(target.seeds().isEmpty()
+                                    ? mastersOf.getOrDefault(target.name(), List.of()) : target.seeds(),
+                                    true, target.username(), targetPassword, target.tls()),
                     link.include(), link.exclude(), link.mode() == LinkMode.KEYSPACE ? Capture.KEYSPACE : Capture.PSYNC,
                     target.readsKeyspace()));
         }

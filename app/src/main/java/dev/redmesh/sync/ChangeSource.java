@@ -33,9 +33,10 @@ interface ChangeSource extends AutoCloseable {
     interface Factory {
 
         /**
-         * @param from the checkpoint to resume after, or null for a full copy first
+         * @param from   the checkpoint to resume after, or null for a full copy first
+         * @param events notable things worth an event in the timeline
          */
         ChangeSource open(SyncWorker.Spec spec, CommandCatalog catalog, int targetRdbVersion, BoundedEventQueue queue,
-                          SyncStats stats, Checkpoint from);
+                          SyncStats stats, Checkpoint from, java.util.function.Consumer<String> events);
     }
 }

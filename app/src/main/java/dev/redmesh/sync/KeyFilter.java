@@ -40,11 +40,15 @@ public final class KeyFilter {
     }
 
     public static boolean isInternal(byte[] key) {
-        if (key.length < INTERNAL.length) {
+        return startsWith(key, INTERNAL);
+    }
+
+    static boolean startsWith(byte[] bytes, byte[] prefix) {
+        if (bytes.length < prefix.length) {
             return false;
         }
-        for (int i = 0; i < INTERNAL.length; i++) {
-            if (key[i] != INTERNAL[i]) {
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[i] != prefix[i]) {
                 return false;
             }
         }

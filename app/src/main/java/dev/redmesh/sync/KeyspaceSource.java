@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -18,14 +21,21 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
+import dev.redmesh.redis.RedisEndpoint;
+import dev.redmesh.redis.RedisUris;
 import dev.redmesh.redis.SyncClients;
 
 /**
@@ -49,13 +59,19 @@ import dev.redmesh.redis.SyncClients;
  */
 final class KeyspaceSource implements ChangeSource {
 
-    static final ChangeSource.Factory FACTORY = (spec, catalog, targetRdbVersion, queue, stats, from) ->
-            new KeyspaceSource(spec, queue, stats);
+    /**
+     * How long a resync waits between its two reads of a candidate: longer than a link's lag, so a key
+     * the target wrote (which reaches the source through the opposite link) is equal again by then.
+     */
+    static final Duration RESYNC_DELAY = Duration.ofSeconds(2);
+
+    static final ChangeSource.Factory FACTORY = (spec, catalog, targetRdbVersion, queue, stats, from, events) ->
+            new KeyspaceSource(spec, queue, stats, from != null, events, RESYNC_DELAY);
+
 
     private static final Logger log = LoggerFactory.getLogger(KeyspaceSource.class);
     private static final byte[] PATTERN = ascii("__keyspace@*__:*");
     private static final byte[] CHANNEL_PREFIX = ascii("__keyspace@");
-    private static final byte[] INTERNAL = ascii(KeyFilter.INTERNAL_PREFIX);
     private static final byte[] MARKER = ascii(KeyFilter.INTERNAL_PREFIX + SlotTags.UNIT_MARKER);
     private static final byte[] RESTORE = ascii("RESTORE");
     private static final byte[] DEL = ascii("DEL");
@@ -80,10 +96,25 @@ final class KeyspaceSource implements ChangeSource {
     private StatefulRedisPubSubConnection<byte[], byte[]> notifications;
     private Thread thread;
 
-    KeyspaceSource(SyncWorker.Spec spec, BoundedEventQueue queue, SyncStats stats) {
+    private final boolean resumed;
+    private final Consumer<String> events;
+    private final Duration resyncDelay;
+    private RedisClusterClient targetCluster;
+    private RedisClient targetClient;
+    private StatefulConnection<byte[], byte[]> targetReader;
+
+    /**
+     * @param resumed the target already holds what this link applied before (its resume point): it is
+     *                reconciled by a resync, not copied again
+     */
+    KeyspaceSource(SyncWorker.Spec spec, BoundedEventQueue queue, SyncStats stats, boolean resumed,
+                   Consumer<String> events, Duration resyncDelay) {
         this.spec = spec;
         this.queue = queue;
         this.stats = stats;
+        this.resumed = resumed;
+        this.events = events;
+        this.resyncDelay = resyncDelay;
     }
 
     /** Thrown when the source does not notify what capture needs; the message says what to set, and where. */
@@ -164,8 +195,8 @@ final class KeyspaceSource implements ChangeSource {
         }
         int keyStart = indexOf(channel, (byte) ':', CHANNEL_PREFIX.length) + 1;
         byte[] key = Arrays.copyOfRange(channel, keyStart, channel.length);
-        if (startsWith(key, INTERNAL)) {
-            if (startsWith(key, MARKER)) {
+        if (KeyFilter.isInternal(key)) {
+            if (KeyFilter.startsWith(key, MARKER)) {
                 String what = new String(event, StandardCharsets.US_ASCII);
                 if (what.equals("set")) {
                     inUnit[db] = true;
@@ -189,13 +220,18 @@ final class KeyspaceSource implements ChangeSource {
 
     private void run() {
         try {
-            copyPass();
+            if (!resumed) {
+                copyPass();
+            }
             queue.put(new ReplicationEvent.Streaming(replid, null, sequence.get()));
             readOffset = sequence.get();
+            if (resumed) {
+                resync("the link restarted");
+            }
             while (!closed) {
                 if (gap) {
                     gap = false;
-                    copyPass();
+                    resync("keyspace notifications were interrupted");
                 }
                 List<DbKey> keys = takeDirty();
                 if (!keys.isEmpty()) {
@@ -231,7 +267,7 @@ final class KeyspaceSource implements ChangeSource {
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
                 KeyScanCursor<byte[]> page = reader.sync().scan(cursor, ScanArgs.Builder.limit(SCAN_COUNT));
-                List<byte[]> found = page.getKeys().stream().filter(k -> !startsWith(k, INTERNAL)).toList();
+                List<byte[]> found = page.getKeys().stream().filter(k -> !KeyFilter.isInternal(k)).toList();
                 List<RedisFuture<byte[]>> dumps = new ArrayList<>(found.size());
                 List<RedisFuture<Long>> ttls = new ArrayList<>(found.size());
                 for (byte[] key : found) {
@@ -258,9 +294,161 @@ final class KeyspaceSource implements ChangeSource {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
+    /**
+     * Closes a gap in the notifications (or a restart) without trusting either side blindly: every
+     * key of either side is compared (its {@code DUMP}); a key that differs is read again on both
+     * sides after {@link #RESYNC_DELAY}, and the source's state is applied only if neither side
+     * changed it meanwhile and they still differ. A key the target's clients wrote reaches the source
+     * through the opposite link within that delay and is equal by then; a key being written right
+     * now is notified and travels as usual. What remains is what the gap lost, and only that is applied.
+     */
+    private void resync(String why) throws InterruptedException {
+        long started = System.nanoTime();
+        RedisClusterAsyncCommands<byte[], byte[]> target = targetReads();
+        Map<DbKey, long[]> candidates = new LinkedHashMap<>();
+        long compared = 0;
+        Set<Integer> dbs = new java.util.TreeSet<>(databasesWithKeys());
+        if (!spec.target().cluster()) {
+            dbs.addAll(databasesWithKeys(((StatefulRedisConnection<byte[], byte[]>) targetReader).sync().info("keyspace")));
+        }
+        for (int db : dbs) {
+            if (db != 0 && spec.target().cluster()) {
+                continue; // a Redis Cluster target has database 0 only
+            }
+            selectTarget(db);
+            reader.sync().select(db);
+            // the source's keys, then the target's that the source lacks
+            for (boolean sourceSide : new boolean[] {true, false}) {
+                ScanCursor cursor = ScanCursor.INITIAL;
+                do {
+                    KeyScanCursor<byte[]> page = sourceSide
+                            ? reader.sync().scan(cursor, ScanArgs.Builder.limit(SCAN_COUNT))
+                            : targetScan(cursor);
+                    List<byte[]> keys = page.getKeys().stream()
+                            .filter(k -> !KeyFilter.isInternal(k) && spec.filter().travels(k)).toList();
+                    long[][] digests = digests(db, keys, target);
+                    for (int i = 0; i < keys.size(); i++) {
+                        if (!sourceSide && digests[i][0] != MISSING) {
+                            continue; // compared from the source's side already
+                        }
+                        compared++;
+                        if (digests[i][0] != digests[i][1]) {
+                            candidates.put(new DbKey(db, keys.get(i)), digests[i]);
+                        }
+                    }
+                    cursor = page;
+                } while (!cursor.isFinished() && !closed);
+            }
+        }
+        reader.sync().select(0);
+        long differing = candidates.size();
+        long restored = 0;
+        long deleted = 0;
+        if (!candidates.isEmpty()) {
+            Thread.sleep(resyncDelay.toMillis());
+            Map<Integer, List<DbKey>> byDb = new java.util.TreeMap<>();
+            candidates.keySet().forEach(k -> byDb.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k));
+            for (Map.Entry<Integer, List<DbKey>> entry : byDb.entrySet()) {
+                selectTarget(entry.getKey());
+                reader.sync().select(entry.getKey());
+                List<DbKey> keys = entry.getValue();
+                long[][] again = digests(entry.getKey(), keys.stream().map(DbKey::key).toList(), target);
+                List<DbKey> lost = new ArrayList<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    long[] before = candidates.get(keys.get(i));
+                    if (again[i][0] == before[0] && again[i][1] == before[1] && again[i][0] != again[i][1]) {
+                        lost.add(keys.get(i));
+                        if (again[i][0] == MISSING) {
+                            deleted++;
+                        } else {
+                            restored++;
+                        }
+                    }
+                }
+                reader.sync().select(0);
+                for (int i = 0; i < lost.size(); i += READ_BATCH) {
+                    read(lost.subList(i, Math.min(lost.size(), i + READ_BATCH)));
+                }
+            }
+        }
+        String message = String.format("Link %s: resync after %s: %d keys compared, %d differed, %d applied (%d restored,"
+                + " %d deleted) in %d ms", spec.link(), why, compared, differing, restored + deleted, restored, deleted,
+                (System.nanoTime() - started) / 1_000_000);
+        log.info(message);
+        events.accept(message);
+    }
+
+    private static final long MISSING = Long.MIN_VALUE;
+
+    /** Per key: the digest of its {@code DUMP} on the source and on the target ({@link #MISSING} where absent). */
+    private long[][] digests(int db, List<byte[]> keys, RedisClusterAsyncCommands<byte[], byte[]> target) {
+        RedisAsyncCommands<byte[], byte[]> source = reader.async();
+        List<RedisFuture<byte[]>> here = new ArrayList<>(keys.size());
+        List<RedisFuture<byte[]>> there = new ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            here.add(source.dump(key));
+            there.add(target.dump(key));
+        }
+        long[][] digests = new long[keys.size()][];
+        for (int i = 0; i < keys.size(); i++) {
+            digests[i] = new long[] {digest(await(here.get(i))), digest(await(there.get(i)))};
+        }
+        return digests;
+    }
+
+    private static long digest(byte[] dump) {
+        if (dump == null) {
+            return MISSING;
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(dump);
+        return ((long) dump.length << 32) | crc.getValue();
+    }
+
+    /** Reads of the target for a resync: its master (standalone) or slot-routed (Redis Cluster). */
+    @SuppressWarnings("unchecked")
+    private RedisClusterAsyncCommands<byte[], byte[]> targetReads() {
+        if (targetReader == null) {
+            RedisEndpoint target = spec.target();
+            if (target.cluster()) {
+                List<RedisURI> uris = target.seeds().stream().map(seed -> RedisUris.of(RedisEndpoint.hostOf(seed),
+                        RedisEndpoint.portOf(seed), target.username(), target.password(), target.tls(), spec.options().tls(),
+                        spec.options().targetTimeout())).toList();
+                targetCluster = RedisClusterClient.create(SyncClients.resources(), uris);
+                targetReader = targetCluster.connect(ByteArrayCodec.INSTANCE);
+            } else {
+                targetClient = RedisClient.create(SyncClients.resources(), RedisUris.of(target.host(), target.port(),
+                        target.username(), target.password(), target.tls(), spec.options().tls(), spec.options().targetTimeout()));
+                targetReader = targetClient.connect(ByteArrayCodec.INSTANCE);
+            }
+        }
+        return targetReader instanceof StatefulRedisClusterConnection<?, ?> c
+                ? ((StatefulRedisClusterConnection<byte[], byte[]>) c).async()
+                : ((StatefulRedisConnection<byte[], byte[]>) targetReader).async();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void selectTarget(int db) {
+        if (targetReader instanceof StatefulRedisConnection<?, ?> c) {
+            ((StatefulRedisConnection<byte[], byte[]>) c).sync().select(db);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private KeyScanCursor<byte[]> targetScan(ScanCursor cursor) {
+        if (targetReader instanceof StatefulRedisClusterConnection<?, ?> c) {
+            return ((StatefulRedisClusterConnection<byte[], byte[]>) c).sync().scan(cursor, ScanArgs.Builder.limit(SCAN_COUNT));
+        }
+        return ((StatefulRedisConnection<byte[], byte[]>) targetReader).sync().scan(cursor, ScanArgs.Builder.limit(SCAN_COUNT));
+    }
+
     private List<Integer> databasesWithKeys() {
+        return databasesWithKeys(reader.sync().info("keyspace"));
+    }
+
+    private static List<Integer> databasesWithKeys(String keyspaceInfo) {
         List<Integer> dbs = new ArrayList<>();
-        for (String line : reader.sync().info("keyspace").split("\r?\n")) {
+        for (String line : keyspaceInfo.split("\r?\n")) {
             if (line.startsWith("db")) {
                 dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
             }
@@ -352,6 +540,12 @@ final class KeyspaceSource implements ChangeSource {
         if (client != null) {
             client.shutdownAsync(0, 1, TimeUnit.SECONDS);
         }
+        if (targetClient != null) {
+            targetClient.shutdownAsync(0, 1, TimeUnit.SECONDS);
+        }
+        if (targetCluster != null) {
+            targetCluster.shutdownAsync(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     private record DbKey(int db, byte[] key) {
@@ -368,7 +562,7 @@ final class KeyspaceSource implements ChangeSource {
 
     /** {@code __keyspace@<db>__:<key>} → db, or -1. */
     static int dbOf(byte[] channel) {
-        if (!startsWith(channel, CHANNEL_PREFIX)) {
+        if (!KeyFilter.startsWith(channel, CHANNEL_PREFIX)) {
             return -1;
         }
         int db = 0;
@@ -390,18 +584,6 @@ final class KeyspaceSource implements ChangeSource {
             }
         }
         return bytes.length - 1;
-    }
-
-    static boolean startsWith(byte[] bytes, byte[] prefix) {
-        if (bytes.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static byte[] ascii(String s) {

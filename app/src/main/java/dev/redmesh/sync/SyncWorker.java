@@ -99,12 +99,11 @@ public final class SyncWorker implements AutoCloseable {
 
     /** @param events receives notable things worth an event in the timeline (flushes not propagated, divergences) */
     public SyncWorker(Spec spec, Consumer<String> events) {
-        this(spec, events, (endpoint, options) -> TargetWriter.open(endpoint, options.targetTimeout(), options.tls()),
-                spec.capture() == Capture.KEYSPACE ? KeyspaceSource.FACTORY : ReplicationSource.PSYNC);
+        this(spec, events, (endpoint, options) -> TargetWriter.open(endpoint, options.targetTimeout(), options.tls()));
     }
 
     SyncWorker(Spec spec, Consumer<String> events, TargetFactory targets) {
-        this(spec, events, targets, ReplicationSource.PSYNC);
+        this(spec, events, targets, spec.capture() == Capture.KEYSPACE ? KeyspaceSource.FACTORY : ReplicationSource.PSYNC);
     }
 
     SyncWorker(Spec spec, Consumer<String> events, TargetFactory targets, ChangeSource.Factory sources) {
@@ -158,16 +157,19 @@ public final class SyncWorker implements AutoCloseable {
         if (psync && plan.lostHistory() != null) {
             events.accept("Link " + spec.link() + ": " + plan.lostHistory() + "; full sync");
         }
-        Checkpoint resume = psync ? plan.from() : null;
+        // a keyspace capture resumes nothing, but a target that holds the link's resume point has had its
+        // copy: it is reconciled with the source (KeyspaceSource's resync) rather than copied again
+        Checkpoint resume = psync ? plan.from() : standing.resume();
         long planned = System.nanoTime();
-        source = sources.open(spec, catalog, writer.rdbVersion(), queue, stats, resume);
+        source = sources.open(spec, catalog, writer.rdbVersion(), queue, stats, resume, events);
         running = true;
         applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());
         applier.start();
         source.start();
         log.info("Link {}: {} → {} started with epoch {}, {} (fenced in {} ms, planned in {} ms)", spec.link(),
                 spec.source(), spec.target(), spec.epoch(),
-                resume == null ? "full sync" : "resuming after " + resume.replid() + ":" + resume.offset(),
+                resume == null ? "full sync" : psync ? "resuming after " + resume.replid() + ":" + resume.offset()
+                        : "reconciling with the target",
                 (fenced - began) / 1_000_000, (planned - fenced) / 1_000_000);
     }
 
@@ -219,7 +221,11 @@ public final class SyncWorker implements AutoCloseable {
         return sourceOffset < 0 || applied < 0 ? -1 : Math.max(0, sourceOffset - applied);
     }
 
+    /** The source's replication offset; -1 for a keyspace capture, whose lag has no bytes (shown as n/a). */
     private long sourceOffset() {
+        if (spec.capture() == Capture.KEYSPACE) {
+            return -1;
+        }
         try {
             return ReplicationInfo.parse(sourceConnection.sync().info("replication")).offset();
         } catch (RuntimeException e) {

@@ -18,6 +18,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
 import dev.redmesh.sync.Baselines;
+import dev.redmesh.sync.Capture;
 import dev.redmesh.sync.KeyFilter;
 import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
@@ -51,53 +52,21 @@ class ActiveActiveBench {
         RedisBinary binary = RedisBinary.locate();
         StringBuilder report = new StringBuilder();
 
-        try (RedisNode a = RedisNode.start(binary, "notify-keyspace-events K$");
-             RedisNode b = RedisNode.start(binary, "notify-keyspace-events K$");
-             RedisNode replica = RedisNode.start(binary, "notify-keyspace-events K$");
-             SyncWorker ab = worker("a.b", a, b, Baselines.Apply.UNITS);
-             SyncWorker ba = worker("b.a", b, a, Baselines.Apply.UNITS);
-             RedisClient client = RedisClient.create()) {
-            replica.replicaOf(a);
-            replica.awaitInSyncWith(a);
-            ab.start();
-            ba.start();
-            BenchSupport.await("both links streaming", () -> ab.stats().phase() == SyncStats.Phase.STREAMING
-                    && ba.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
-
-            Probe aToB = new Probe(client, a, b, "a");
-            Probe bToA = new Probe(client, b, a, "b");
-            Probe aToReplica = new Probe(client, a, replica, "r");
-            Load loadA = new Load(client, a, "a", rate);
-            Load loadB = new Load(client, b, "b", rate);
-            List<Thread> threads = List.of(new Thread(loadA, "load-a"), new Thread(loadB, "load-b"),
-                    new Thread(aToB, "probe-a"), new Thread(bToA, "probe-b"), new Thread(aToReplica, "probe-r"));
-            threads.forEach(Thread::start);
-            Thread.sleep(5_000); // warm-up: JIT, connections, buffers
-            for (Probe probe : List.of(aToB, bToA, aToReplica)) {
-                probe.lags.clear();
+        List<Capture> captures = java.util.Arrays.stream(System.getProperty("bench.captures", "PSYNC").split(","))
+                .map(String::trim).map(Capture::valueOf).toList();
+        List<Integer> rates = java.util.Arrays.stream(System.getProperty("bench.rates", Integer.toString(rate)).split(","))
+                .map(String::trim).map(Integer::valueOf).toList();
+        for (int r : rates) {
+            for (Capture capture : captures) {
+                lag(binary, capture, r, seconds, report);
             }
-            long ackedBefore = loadA.acked.get() + loadB.acked.get();
-            long appliedBefore = ab.stats().commandsApplied() + ba.stats().commandsApplied();
-            long t0 = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            long acked = loadA.acked.get() + loadB.acked.get() - ackedBefore;
-            long applied = ab.stats().commandsApplied() + ba.stats().commandsApplied() - appliedBefore;
-            long[] mesh = concat(aToB.lags(), bToA.lags());
-            long[] nativeLags = aToReplica.lags();
-            threads.forEach(Thread::interrupt);
-            for (Thread thread : threads) {
-                thread.join();
-            }
-            report.append(String.format("P2-lag rate_per_region=%d seconds=%d offered_ops_per_s=%.0f applied_ops_per_s=%.0f "
-                            + "probes=%d worker_p50_ms=%.2f worker_p99_ms=%.2f worker_p999_ms=%.2f worker_max_ms=%.2f "
-                            + "native_p50_ms=%.2f native_p99_ms=%.2f native_max_ms=%.2f p99_ratio=%.2f "
-                            + "echoes_dropped=%d apply_errors=%d%n",
-                    rate, seconds, acked / elapsed, applied / elapsed, mesh.length,
-                    pct(mesh, 50), pct(mesh, 99), pct(mesh, 99.9), pct(mesh, 100),
-                    pct(nativeLags, 50), pct(nativeLags, 99), pct(nativeLags, 100), pct(mesh, 99) / pct(nativeLags, 99),
-                    ab.stats().echoesDropped() + ba.stats().echoesDropped(),
-                    ab.stats().applyErrors() + ba.stats().applyErrors()));
+        }
+        for (Capture capture : captures) {
+            copy(binary, capture, Long.getLong("bench.copy.keys", 0), report);
+        }
+        if (commands <= 0) {
+            finish(binary, report);
+            return;
         }
 
         double[] seconds3 = new double[Baselines.Apply.values().length];
@@ -111,12 +80,124 @@ class ActiveActiveBench {
                         + "checkpointed_over_plain=%.2f%n",
                 seconds3[Baselines.Apply.UNITS_WITHOUT_CHECKPOINT.ordinal()] / units,
                 seconds3[Baselines.Apply.PLAIN.ordinal()] / units));
+        finish(binary, report);
+    }
+
+    private static void finish(RedisBinary binary, StringBuilder report) throws java.io.IOException {
         report.append("redis=").append(binary.version()).append(" cores=")
                 .append(Runtime.getRuntime().availableProcessors()).append('\n');
         System.out.print("ACTIVE-ACTIVE-BENCH\n" + report);
         Path out = Path.of("target", "bench", "active-active.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
+    }
+
+    private void lag(RedisBinary binary, Capture capture, int rate, int seconds, StringBuilder report) throws Exception {
+        // the probes are timed by keyspace notifications on the receiving side (K$); a keyspace
+        // capture needs every class on its sources (KA) and refuses PSYNC there, as managed Redis does
+        String[] config = capture == Capture.KEYSPACE
+                ? new String[] {"notify-keyspace-events KA", "rename-command SYNC \"\"", "rename-command PSYNC \"\""}
+                : new String[] {"notify-keyspace-events K$"};
+        try (RedisNode a = RedisNode.start(binary, config);
+             RedisNode b = RedisNode.start(binary, config);
+             RedisNode replica = RedisNode.start(binary, "notify-keyspace-events K$");
+             SyncWorker ab = worker("a.b", a, b, Baselines.Apply.UNITS, capture);
+             SyncWorker ba = worker("b.a", b, a, Baselines.Apply.UNITS, capture);
+             RedisClient client = RedisClient.create()) {
+            if (capture == Capture.PSYNC) {
+                replica.replicaOf(a); // the physical anchor: a native replica (a managed source refuses it)
+                replica.awaitInSyncWith(a);
+            }
+            ab.start();
+            ba.start();
+            BenchSupport.await("both links streaming", () -> ab.stats().phase() == SyncStats.Phase.STREAMING
+                    && ba.stats().phase() == SyncStats.Phase.STREAMING ? 1 : 0, 1);
+
+            Probe aToB = new Probe(client, a, b, "a");
+            Probe bToA = new Probe(client, b, a, "b");
+            Probe aToReplica = capture == Capture.PSYNC ? new Probe(client, a, replica, "r") : null;
+            Load loadA = new Load(client, a, "a", rate);
+            Load loadB = new Load(client, b, "b", rate);
+            List<Thread> threads = new java.util.ArrayList<>(List.of(new Thread(loadA, "load-a"), new Thread(loadB, "load-b"),
+                    new Thread(aToB, "probe-a"), new Thread(bToA, "probe-b")));
+            if (aToReplica != null) {
+                threads.add(new Thread(aToReplica, "probe-r"));
+            }
+            threads.forEach(Thread::start);
+            Thread.sleep(5_000); // warm-up: JIT, connections, buffers
+            for (Probe probe : java.util.stream.Stream.of(aToB, bToA, aToReplica).filter(java.util.Objects::nonNull).toList()) {
+                probe.lags.clear();
+            }
+            double cpuBefore = cpuSeconds(a);
+            long ackedBefore = loadA.acked.get() + loadB.acked.get();
+            long appliedBefore = ab.stats().commandsApplied() + ba.stats().commandsApplied();
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            double sourceCpu = (cpuSeconds(a) - cpuBefore) / elapsed;
+            long acked = loadA.acked.get() + loadB.acked.get() - ackedBefore;
+            long applied = ab.stats().commandsApplied() + ba.stats().commandsApplied() - appliedBefore;
+            long[] mesh = concat(aToB.lags(), bToA.lags());
+            long[] nativeLags = aToReplica == null ? new long[0] : aToReplica.lags();
+            threads.forEach(Thread::interrupt);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            report.append(String.format("P2-lag capture=%s rate_per_region=%d seconds=%d offered_ops_per_s=%.0f applied_ops_per_s=%.0f "
+                            + "probes=%d worker_p50_ms=%.2f worker_p99_ms=%.2f worker_p999_ms=%.2f worker_max_ms=%.2f "
+                            + "native_p50_ms=%.2f native_p99_ms=%.2f native_max_ms=%.2f p99_ratio=%.2f "
+                            + "echoes_dropped=%d apply_errors=%d source_cpu_cores=%.2f%n",
+                    capture, rate, seconds, acked / elapsed, applied / elapsed, mesh.length,
+                    pct(mesh, 50), pct(mesh, 99), pct(mesh, 99.9), pct(mesh, 100),
+                    pct(nativeLags, 50), pct(nativeLags, 99), pct(nativeLags, 100), pct(mesh, 99) / pct(nativeLags, 99),
+                    ab.stats().echoesDropped() + ba.stats().echoesDropped(),
+                    ab.stats().applyErrors() + ba.stats().applyErrors(), sourceCpu));
+        }
+
+    }
+
+    /** The source's CPU (user + system) in seconds so far, from {@code INFO cpu}. */
+    private static double cpuSeconds(RedisNode node) {
+        java.util.Map<String, String> cpu = node.info("cpu");
+        return Double.parseDouble(cpu.get("used_cpu_user")) + Double.parseDouble(cpu.get("used_cpu_sys"));
+    }
+
+    /** {@code keys} string keys of 32 bytes, in MSETs of 1,000. */
+    private static void populate(RedisNode node, long keys) {
+        node.call(c -> {
+            String value = "v".repeat(32);
+            java.util.Map<String, String> batch = new java.util.HashMap<>();
+            for (long i = 0; i < keys; i++) {
+                batch.put("copy:" + i, value);
+                if (batch.size() == 1000 || i == keys - 1) {
+                    c.mset(batch);
+                    batch.clear();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Keys per second of a link's initial copy of {@code keys} keys (DEBUG POPULATE) into an empty target. */
+    private void copy(RedisBinary binary, Capture capture, long keys, StringBuilder report) throws Exception {
+        if (keys <= 0) {
+            return;
+        }
+        String[] config = capture == Capture.KEYSPACE
+                ? new String[] {"notify-keyspace-events KA", "rename-command SYNC \"\"", "rename-command PSYNC \"\""}
+                : new String[0];
+        try (RedisNode source = RedisNode.start(binary, config);
+             RedisNode target = RedisNode.start(binary)) {
+            populate(source, keys);
+            try (SyncWorker link = worker("a.b", source, target, Baselines.Apply.UNITS, capture)) {
+                long t0 = System.nanoTime();
+                link.start();
+                BenchSupport.await("the copy is applied", () -> target.call(c -> c.dbsize()) >= keys ? 1 : 0, 1);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                report.append(String.format("P2-copy capture=%s keys=%d seconds=%.2f keys_per_s=%.0f%n", capture, keys,
+                        seconds, keys / seconds));
+            }
+        }
     }
 
     /** Seconds the worker takes to apply a backlog of {@code commands} written while its target was stopped. */
@@ -247,10 +328,14 @@ class ActiveActiveBench {
     }
 
     private static SyncWorker worker(String link, RedisNode source, RedisNode target, Baselines.Apply mode) {
+        return worker(link, source, target, mode, Capture.PSYNC);
+    }
+
+    private static SyncWorker worker(String link, RedisNode source, RedisNode target, Baselines.Apply mode, Capture capture) {
         return Baselines.worker(new SyncWorker.Spec(link,
                 new RedisEndpoint(List.of(source.address()), false, null, null, false),
                 new RedisEndpoint(List.of(target.address()), false, null, null, false),
-                KeyFilter.everything(), SyncOptions.defaults()), mode, e -> { });
+                KeyFilter.everything(), SyncOptions.defaults(), 1, capture, capture == Capture.KEYSPACE), mode, e -> { });
     }
 
     private static long[] concat(long[] x, long[] y) {

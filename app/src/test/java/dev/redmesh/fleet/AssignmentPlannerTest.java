@@ -92,6 +92,27 @@ class AssignmentPlannerTest {
     }
 
     @Test
+    void aClusterModeElastiCacheTargetIsWrittenSlotBySlotAndAClusterModeOffOneToItsPrimary() {
+        cluster("a", ClusterMode.STANDALONE, "10.0.0.1:6379");
+        clusters.put("on", new ClusterReadModel.Row("on", ClusterMode.ELASTICACHE, List.of(), null, null, false,
+                ClusterCapture.AUTO, false));
+        masters.put("on", List.of(new ShardReadModel.Row("on", "0001", "10.0.3.1:6379", "0-8191"),
+                new ShardReadModel.Row("on", "0002", "10.0.3.2:6379", "8192-16383")));
+        clusters.put("off", new ClusterReadModel.Row("off", ClusterMode.ELASTICACHE, List.of(), null, null, false,
+                ClusterCapture.AUTO, false));
+        masters.put("off", List.of(new ShardReadModel.Row("off", "0001", "10.0.4.1:6379", "")));
+        link("a", "on", LinkState.PENDING);
+        link("a", "off", LinkState.PENDING);
+        pooled("w1", Duration.ZERO, Duration.ofMinutes(1));
+        Map<String, String> targets = new java.util.HashMap<>();
+        for (AssignmentPlanner.Move move : plan(false).moves()) {
+            AssignmentPlanner.Create create = (AssignmentPlanner.Create) move;
+            targets.put(create.link(), String.valueOf(create.targetNode()));
+        }
+        assertThat(targets).isEqualTo(Map.of("a.on", "null", "a.off", "10.0.4.1:6379"));
+    }
+
+    @Test
     void aTargetWithoutAKnownMasterWaitsAndAPausedLinkHasNoAssignment() {
         cluster("a", ClusterMode.STANDALONE, "10.0.0.1:6379");
         clusters.put("b", new ClusterReadModel.Row("b", ClusterMode.STANDALONE, List.of("10.0.1.1:6379"), null, null, false,

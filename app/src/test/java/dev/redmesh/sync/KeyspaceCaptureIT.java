@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import io.lettuce.core.api.sync.RedisCommands;
 
+import dev.redmesh.localredis.LocalRedisCluster;
 import dev.redmesh.localredis.RedisBinary;
 import dev.redmesh.localredis.RedisNode;
+import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.testing.DatasetComparison;
 import dev.redmesh.testing.Eventually;
 import dev.redmesh.testing.Mesh;
@@ -45,8 +47,18 @@ class KeyspaceCaptureIT {
     }
 
     private SyncWorker keyspace(String link, RedisNode source, RedisNode target) {
-        SyncWorker worker = new SyncWorker(new SyncWorker.Spec(link, Mesh.endpointOf(source), Mesh.endpointOf(target),
-                KeyFilter.everything(), SyncOptions.defaults(), 1, Capture.KEYSPACE, true), event -> { });
+        return keyspace(link, Mesh.endpointOf(source), Mesh.endpointOf(target));
+    }
+
+    private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private SyncWorker keyspace(String link, RedisEndpoint source, RedisEndpoint target) {
+        return keyspace(link, source, target, 1);
+    }
+
+    private SyncWorker keyspace(String link, RedisEndpoint source, RedisEndpoint target, long epoch) {
+        SyncWorker worker = new SyncWorker(new SyncWorker.Spec(link, source, target,
+                KeyFilter.everything(), SyncOptions.defaults(), epoch, Capture.KEYSPACE, true), events::add);
         workers.add(worker);
         return worker;
     }
@@ -129,6 +141,108 @@ class KeyspaceCaptureIT {
         assertThat(writes(b)).as("writes on an idle b").isEqualTo(idleB);
         assertThat(Mesh.calls(List.of(a), "eval")).as("no unit applied to a since").isEqualTo(evalsA);
         assertThat(ab.stats().applyErrors() + ba.stats().applyErrors()).isZero();
+    }
+
+    /**
+     * A Redis Cluster region: notifications are local to each node, so every shard master has its
+     * own capture (one assignment per master, as the fleet makes them), and the units written into
+     * the cluster carry their marker in their own slot, where that slot's capture sees it.
+     */
+    @Test
+    void aRedisClusterRegionIsCapturedOnEveryShardMasterAndWrittenSlotBySlot() throws Exception {
+        LocalRedisCluster cluster = mesh.own(LocalRedisCluster.builder().binary(RedisBinary.forVersion("7"))
+                .masters(3).replicasPerMaster(0)
+                .extraConfig("rename-command SYNC \"\"", "rename-command PSYNC \"\"", "notify-keyspace-events KA").start());
+        Mesh.Region c = new Mesh.Region("c", null, cluster);
+        RedisNode s = managed("KA");
+        RedisCommands<String, String> rs = mesh.commands(s);
+        List<SyncWorker> links = new ArrayList<>();
+        for (RedisNode master : cluster.masters()) {
+            links.add(keyspace("c.s/" + master.port(), Mesh.endpointOf(master), Mesh.endpointOf(s)));
+        }
+        links.add(keyspace("s.c", Mesh.endpointOf(s), c.endpoint()));
+        for (SyncWorker link : links) {
+            link.start();
+        }
+        awaitStreaming(links.toArray(SyncWorker[]::new));
+
+        MeshWorkload wc = new MeshWorkload("c:", () -> mesh.commands(c));
+        MeshWorkload ws = new MeshWorkload("s:", () -> mesh.commands(s));
+        Thread.sleep(5_000);
+        wc.close();
+        ws.close();
+        List<RedisCommands<String, String>> masters = cluster.masters().stream().map(mesh::commands).toList();
+        Eventually.await("both regions hold the same data", Duration.ofSeconds(30),
+                () -> DatasetComparison.differences(masters, List.of(rs)).isEmpty());
+        wc.assertExactIn("s", rs);
+        ws.assertExactIn("c", mesh.commands(c));
+        for (int i = 0; i < MeshWorkload.COMMANDS.length; i++) {
+            assertThat(Mesh.calls(cluster.masters(), MeshWorkload.COMMANDS[i])).as("%s on c", MeshWorkload.COMMANDS[i])
+                    .isEqualTo(wc.acked(i));
+            assertThat(Mesh.calls(List.of(s), MeshWorkload.COMMANDS[i])).as("%s on s", MeshWorkload.COMMANDS[i])
+                    .isEqualTo(ws.acked(i));
+        }
+        assertThat(links.stream().mapToLong(l -> l.stats().applyErrors()).sum()).isZero();
+    }
+
+    /**
+     * What the notifications cannot say — writes while a link's worker was down, writes while its
+     * subscription was cut — is found by the resync: both sides compared, what differs read again a
+     * little later, and only what neither side changed meanwhile applied. Keys the target owns are
+     * never reverted to the source's older copy.
+     */
+    @Test
+    void aRestartedWorkerAndACutSubscriptionLoseNoFinalStateAndRevertNothing() throws Exception {
+        RedisNode a = managed("KA");
+        RedisNode b = managed("KA");
+        RedisCommands<String, String> ra = mesh.commands(a);
+        RedisCommands<String, String> rb = mesh.commands(b);
+        for (int i = 0; i < 200; i++) {
+            ra.set("a:kept:" + i, "v1");
+            rb.set("b:owned:" + i, "v1");
+        }
+        SyncWorker ab = keyspace("a.b", a, b);
+        SyncWorker ba = keyspace("b.a", b, a);
+        ab.start();
+        ba.start();
+        awaitStreaming(ab, ba);
+        Eventually.await("the copies arrived", Duration.ofSeconds(20),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+
+        // a.b's worker goes away; a's clients change, add and delete keys meanwhile, b's own keys change too
+        ab.close();
+        for (int i = 0; i < 100; i++) {
+            ra.set("a:kept:" + i, "v2");
+            ra.incrby("a:counter", 3);
+            ra.del("a:kept:" + (100 + i));
+            ra.hset("a:new:" + i, "f", "x");
+            rb.set("b:owned:" + i, "v2"); // travels b → a as usual
+        }
+        SyncWorker successor = keyspace("a.b", Mesh.endpointOf(a), Mesh.endpointOf(b), 2);
+        successor.start();
+        awaitStreaming(successor);
+        Eventually.await("the successor's resync closed the gap", Duration.ofSeconds(30),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        assertThat(rb.get("a:kept:0")).isEqualTo("v2");
+        assertThat(rb.exists("a:kept:150")).as("a delete while the worker was down").isZero();
+        assertThat(rb.get("a:counter")).isEqualTo("300");
+        assertThat(rb.get("b:owned:0")).as("the target's own key is not reverted").isEqualTo("v2");
+        assertThat(events).anyMatch(e -> e.contains("resync after the link restarted") && e.contains("applied"));
+
+        // under load, every capture's subscription is cut: the gap is noticed and closed
+        MeshWorkload wa = new MeshWorkload("a:", () -> mesh.commands(a));
+        MeshWorkload wb = new MeshWorkload("b:", () -> mesh.commands(b));
+        Thread.sleep(2_000);
+        ra.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
+        rb.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
+        Thread.sleep(3_000);
+        wa.close();
+        wb.close();
+        Eventually.await("both regions hold the same data", Duration.ofSeconds(40),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        wa.assertExactIn("b", rb);
+        wb.assertExactIn("a", ra);
+        assertThat(events).anyMatch(e -> e.contains("resync after keyspace notifications were interrupted"));
     }
 
     @Test

@@ -27,6 +27,9 @@ public final class Eventually {
                     .atMost(within)
                     .pollDelay(Duration.ZERO)
                     .pollInterval(POLL)
+                    // in the caller's thread: a check is never interrupted, and one started before the
+                    // deadline finishes and counts (a comparison of a large dataset takes seconds)
+                    .pollInSameThread()
                     .ignoreExceptionsMatching(e -> e instanceof RuntimeException || e instanceof AssertionError)
                     .until(() -> {
                         T value = check.get();

@@ -26,6 +26,26 @@ class EventuallyTest {
     }
 
     @Test
+    void aCheckStartedBeforeTheDeadlineIsNotCutShort() {
+        // a dataset comparison can take seconds: the one that began in time finishes and counts
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(Eventually.await("slow but there", Duration.ofMillis(300), () -> {
+            calls.incrementAndGet();
+            sleep(700);
+            return "there";
+        })).isEqualTo("there");
+        assertThat(calls).hasValue(1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    @Test
     void failsWithWhatItWaitedForAndTheLastReason() {
         assertThatThrownBy(() -> Eventually.await("the moon", Duration.ofMillis(300), () -> {
             throw new AssertionError("still new moon");

@@ -99,6 +99,17 @@ public final class FakeElastiCache implements AutoCloseable {
     }
 
     /** For the SDK's endpoint override. */
+    /**
+     * Points the app's ElastiCache client at this server, polled every second, with the credentials
+     * the SDK's default chain reads (the fake checks only that a signature is there).
+     */
+    public void configure(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        System.setProperty("aws.accessKeyId", "AKIDTEST");
+        System.setProperty("aws.secretAccessKey", "test-secret");
+        registry.add("redmesh.topology.elasticache.endpoint-override", () -> uri().toString());
+        registry.add("redmesh.topology.elasticache.poll-interval", () -> "1s");
+    }
+
     public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }

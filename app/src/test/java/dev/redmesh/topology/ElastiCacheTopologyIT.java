@@ -40,12 +40,9 @@ class ElastiCacheTopologyIT {
 
     @DynamicPropertySource
     static void aws(DynamicPropertyRegistry registry) {
-        // the SDK's default credentials chain reads these; the fake checks the signature's presence only
-        System.setProperty("aws.accessKeyId", "AKIDTEST");
-        System.setProperty("aws.secretAccessKey", "test-secret");
-        registry.add("redmesh.topology.elasticache.endpoint-override", () -> AWS.uri().toString());
-        registry.add("redmesh.topology.elasticache.poll-interval", () -> "1s");
+        AWS.configure(registry);
     }
+
 
     @AfterAll
     static void stopAws() {
