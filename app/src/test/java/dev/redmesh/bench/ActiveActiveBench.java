@@ -240,7 +240,7 @@ class ActiveActiveBench {
                 @Override
                 public void message(String pattern, String channel, String message) {
                     long now = System.nanoTime();
-                    if (!"set".equals(message)) {
+                    if (!"set".equals(message) && !"restore".equals(message)) { // a keyspace capture RESTOREs
                         return;
                     }
                     long seq = Long.parseLong(channel.substring(channel.lastIndexOf(':') + 1));
