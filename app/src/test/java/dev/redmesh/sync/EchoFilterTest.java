@@ -144,4 +144,25 @@ class EchoFilterTest {
         filter.accept(command("FLUSHDB"));
         assertThat(filter.state()).isEqualTo(EchoFilter.State.HOLDING);
     }
+
+    @Test
+    void aClientTransactionReleasesOnlyItsOwnCommands() {
+        filter.accept(command("MULTI"));
+        filter.accept(command("INCR", "a"));
+        filter.accept(command("INCR", "b"));
+        assertThat(names(filter.accept(command("EXEC")))).containsExactly("INCR a", "INCR b");
+        filter.accept(command("MULTI"));
+        filter.accept(command("INCR", "c"));
+        assertThat(names(filter.accept(command("EXEC")))).as("nothing of the first one again").containsExactly("INCR c");
+    }
+
+    @Test
+    void aResetForgetsWhatAnOpenTransactionHeld() {
+        filter.accept(command("MULTI"));
+        filter.accept(command("INCR", "cut"));
+        filter.reset(); // a full sync starts: the old stream's open transaction is over
+        filter.accept(command("MULTI"));
+        filter.accept(command("INCR", "d"));
+        assertThat(names(filter.accept(command("EXEC")))).containsExactly("INCR d");
+    }
 }

@@ -43,6 +43,8 @@ class FencingTest {
         assertThat(Checkpoint.parse(b("3::77"))).isEqualTo(new Checkpoint(3, "", 77));
         assertThat(Checkpoint.parse(null)).isNull();
         assertThatThrownBy(() -> Checkpoint.parse(b("garbage"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Checkpoint.parse(b("5:77"))).as("one colon is not epoch:history:offset")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a checkpoint");
     }
 
     @Test

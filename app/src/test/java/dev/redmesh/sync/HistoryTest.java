@@ -52,4 +52,12 @@ class HistoryTest {
         assertThat(history.fullSyncOffset).isEqualTo(-1);
         assertThat(history.resumable).isFalse();
     }
+
+    @Test
+    void aUnitEndingAtOffsetZeroIsMarkedThereNotAtTheRdbs() {
+        History history = new History();
+        history.fullSyncOffset = 4200;
+        assertThat(history.markOf(0)).isZero();
+        assertThat(history.markOf(-1)).isEqualTo(4200);
+    }
 }

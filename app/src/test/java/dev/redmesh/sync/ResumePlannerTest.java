@@ -119,4 +119,17 @@ class ResumePlannerTest {
         assertThat(plan.divergence()).isNull();
         assertThat(plan.from()).isEqualTo(resume);
     }
+
+    /** A fork at offset 0 is a fork: the former history's first byte is already not shared. */
+    @Test
+    void aForkAtTheVeryStartOfTheFormerHistoryStillCounts() {
+        History history = new History();
+        ResumePlanner.Plan diverged = ResumePlanner.plan(source(B, A, 1), null, List.of(new Checkpoint(2, A, 5)), history);
+        assertThat(diverged.divergence()).isEqualTo(new ResumePlanner.Divergence(A, 1, 5));
+
+        Checkpoint atFork = new Checkpoint(3, A, 0);
+        ResumePlanner.Plan resumed = ResumePlanner.plan(source(B, A, 1), atFork, List.of(atFork), new History());
+        assertThat(resumed.from()).as("continue the former history from the fork").isEqualTo(new Checkpoint(3, A, 0));
+        assertThat(resumed.lostHistory()).isNull();
+    }
 }

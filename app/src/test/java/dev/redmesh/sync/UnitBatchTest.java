@@ -70,4 +70,18 @@ class UnitBatchTest {
         List<TargetWriter.Unit> sealed = UnitBatch.seal(batch.take(), b("1"), new History(), "a.b");
         assertThat(sealed.get(0).argv().subList(1, 4).stream().map(UnitBatchTest::s).toList()).containsExactly("", "", "-1");
     }
+
+    /** A target read by keyspace capture gets each unit bracketed by its slot's marker; others do not. */
+    @Test
+    void aMarkedUnitCarriesItsSlotsMarkerAsItsSecondKey() {
+        UnitBatch batch = new UnitBatch();
+        batch.add(0, 7, 500, b("SET"), new byte[][] {b("x"), b("1")}, 10, 0);
+        List<UnitBatch.Unit> units = batch.take();
+        TargetWriter.Unit marked = UnitBatch.seal(units, b("9"), new History(), "a.b", true).get(0);
+        assertThat(marked.markerKey()).isEqualTo(SlotTags.unitMarkerKey(7, "a.b"));
+        assertThat(marked.keys()).containsExactly(SlotTags.checkpointKey(7, "a.b"), SlotTags.unitMarkerKey(7, "a.b"));
+        TargetWriter.Unit plain = UnitBatch.seal(units, b("9"), new History(), "a.b", false).get(0);
+        assertThat(plain.markerKey()).isNull();
+        assertThat(plain.keys()).containsExactly(SlotTags.checkpointKey(7, "a.b"));
+    }
 }
