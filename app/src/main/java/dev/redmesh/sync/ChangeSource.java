@@ -24,6 +24,18 @@ interface ChangeSource extends AutoCloseable {
     /** End offset of the last change read (or where reading began); -1 before; no I/O. */
     long readOffset();
 
+    /** Every change up to {@code offset} is applied on the target (called by the applying thread). */
+    default void applied(long offset) {
+    }
+
+    /**
+     * The lag in ms from the source's write to the target's apply, where the source measures it
+     * itself; -1 where it does not (the fleet's offset clock times it then).
+     */
+    default long lagMs() {
+        return -1;
+    }
+
     /** Stops reading; the queue may still hold what was read. Never throws. */
     @Override
     void close();

@@ -65,6 +65,9 @@ final class KeyspaceSource implements ChangeSource {
      */
     static final Duration RESYNC_DELAY = Duration.ofSeconds(2);
 
+    /** How often a beat is published on the source to time the lag (see {@link Beats}). */
+    static final Duration BEAT_EVERY = Duration.ofMillis(250);
+
     static final ChangeSource.Factory FACTORY = (spec, catalog, targetRdbVersion, queue, stats, from, events) ->
             new KeyspaceSource(spec, queue, stats, from != null, events, RESYNC_DELAY);
 
@@ -96,6 +99,12 @@ final class KeyspaceSource implements ChangeSource {
     private StatefulRedisPubSubConnection<byte[], byte[]> notifications;
     private Thread thread;
 
+    private final Beats beats = new Beats();
+    private final LargeValueSplitter splitter;
+    /** Where this capture's beats are published: its own channel (Redis Cluster broadcasts PUBLISH to every node). */
+    private final byte[] beatChannel = ascii(KeyFilter.INTERNAL_PREFIX + "beat:" + replid);
+    private volatile java.util.concurrent.ScheduledFuture<?> beating;
+
     private final boolean resumed;
     private final Consumer<String> events;
     private final Duration resyncDelay;
@@ -115,6 +124,7 @@ final class KeyspaceSource implements ChangeSource {
         this.resumed = resumed;
         this.events = events;
         this.resyncDelay = resyncDelay;
+        this.splitter = new LargeValueSplitter(spec.options().maxRestoreBytes());
     }
 
     /** Thrown when the source does not notify what capture needs; the message says what to set, and where. */
@@ -137,6 +147,11 @@ final class KeyspaceSource implements ChangeSource {
             public void message(byte[] pattern, byte[] channel, byte[] message) {
                 onNotification(channel, message);
             }
+
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                onBeat(message);
+            }
         });
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -149,7 +164,10 @@ final class KeyspaceSource implements ChangeSource {
             }
         });
         notifications.sync().psubscribe(PATTERN);
+        notifications.sync().subscribe(beatChannel);
         requireNotifications();
+        beating = SyncClients.resources().eventExecutorGroup().scheduleAtFixedRate(this::beat, 0, BEAT_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
         thread = new Thread(this::run, "sync-keyspace-" + spec.source().seeds().get(0));
         thread.setDaemon(true);
         thread.start();
@@ -218,6 +236,33 @@ final class KeyspaceSource implements ChangeSource {
         }
     }
 
+    /**
+     * Publishes a beat on the source. A {@code PUBLISH} writes nothing in the keyspace (an idle mesh
+     * stays without writes) and reaches the subscriber through the same output buffer as the
+     * keyspace notifications, in the order the source executed them.
+     */
+    private void beat() {
+        if (closed) {
+            return;
+        }
+        long id = beats.sent(System.nanoTime());
+        try {
+            reader.async().publish(beatChannel, ascii(Long.toString(id)));
+        } catch (RuntimeException e) {
+            // the source does not answer: the beat stays outstanding and the lag grows
+        }
+    }
+
+    private void onBeat(byte[] message) {
+        synchronized (dirty) {
+            dirty.putIfAbsent(new DbKey(BEAT, message), Boolean.TRUE); // takes its place among the changes
+            dirty.notifyAll();
+        }
+    }
+
+    /** The database of a beat's entry among the dirty keys. */
+    private static final int BEAT = -1;
+
     private void run() {
         try {
             if (!resumed) {
@@ -268,21 +313,25 @@ final class KeyspaceSource implements ChangeSource {
             do {
                 KeyScanCursor<byte[]> page = reader.sync().scan(cursor, ScanArgs.Builder.limit(SCAN_COUNT));
                 List<byte[]> found = page.getKeys().stream().filter(k -> !KeyFilter.isInternal(k)).toList();
-                List<RedisFuture<byte[]>> dumps = new ArrayList<>(found.size());
-                List<RedisFuture<Long>> ttls = new ArrayList<>(found.size());
+                List<Pending> reads = new ArrayList<>(found.size());
                 for (byte[] key : found) {
-                    dumps.add(commands.dump(key));
-                    ttls.add(commands.pttl(key));
+                    reads.add(Pending.of(commands, key));
                 }
-                long now = System.currentTimeMillis();
                 for (int i = 0; i < found.size(); i++) {
-                    byte[] payload = await(dumps.get(i));
-                    long ttl = await(ttls.get(i));
-                    if (payload == null || ttl == -2) {
+                    State state = reads.get(i).await(this);
+                    if (state == null) {
                         continue; // gone since the scan saw it: its notification follows
                     }
-                    stats.rdbKeyRead(payload.length);
-                    queue.put(new ReplicationEvent.KeyDump(db, found.get(i), payload, ttl > 0 ? now + ttl : 0));
+                    stats.rdbKeyRead(state.payload().length);
+                    List<ReplicationEvent.Command> pieces = splitter.split(db, found.get(i), state.payload(),
+                            state.expireAtMillis());
+                    if (pieces.isEmpty()) {
+                        queue.put(new ReplicationEvent.KeyDump(db, found.get(i), state.payload(), state.expireAtMillis()));
+                    } else {
+                        for (ReplicationEvent.Command piece : pieces) {
+                            queue.put(piece);
+                        }
+                    }
                     keys++;
                 }
                 cursor = page;
@@ -475,37 +524,81 @@ final class KeyspaceSource implements ChangeSource {
     private void read(List<DbKey> keys) throws InterruptedException {
         RedisAsyncCommands<byte[], byte[]> commands = reader.async();
         int selected = -1;
-        List<RedisFuture<byte[]>> dumps = new ArrayList<>(keys.size());
-        List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
+        List<Pending> reads = new ArrayList<>(keys.size());
         for (DbKey k : keys) {
+            if (k.db() == BEAT) {
+                reads.add(null);
+                continue;
+            }
             if (k.db() != selected) {
                 commands.select(k.db());
                 selected = k.db();
             }
-            dumps.add(commands.dump(k.key()));
-            ttls.add(commands.pttl(k.key()));
+            reads.add(Pending.of(commands, k.key()));
         }
-        if (selected != 0) {
+        if (selected > 0) {
             commands.select(0);
         }
-        long now = System.currentTimeMillis();
         for (int i = 0; i < keys.size(); i++) {
             DbKey k = keys.get(i);
-            byte[] payload = await(dumps.get(i));
-            long ttl = await(ttls.get(i));
+            if (k.db() == BEAT) {
+                beats.notified(Long.parseLong(new String(k.key(), StandardCharsets.US_ASCII)), sequence.get(),
+                        System.nanoTime());
+                continue;
+            }
+            State state = reads.get(i).await(this);
             long offset = sequence.incrementAndGet();
-            if (payload == null || ttl == -2) {
+            if (state == null) {
                 queue.put(ReplicationEvent.Command.of(k.db(), DEL, new byte[][] {k.key()}, offset));
-            } else if (ttl > 0) {
-                queue.put(ReplicationEvent.Command.of(k.db(), RESTORE,
-                        new byte[][] {k.key(), ascii(Long.toString(now + ttl)), payload, ascii("REPLACE"), ascii("ABSTTL")},
-                        offset));
             } else {
-                queue.put(ReplicationEvent.Command.of(k.db(), RESTORE,
-                        new byte[][] {k.key(), ascii("0"), payload, ascii("REPLACE")}, offset));
+                List<ReplicationEvent.Command> pieces = splitter.split(k.db(), k.key(), state.payload(),
+                        state.expireAtMillis());
+                if (pieces.isEmpty()) {
+                    queue.put(ReplicationEvent.Command.of(k.db(), RESTORE, state.expireAtMillis() > 0
+                            ? new byte[][] {k.key(), ascii(Long.toString(state.expireAtMillis())), state.payload(),
+                                    ascii("REPLACE"), ascii("ABSTTL")}
+                            : new byte[][] {k.key(), ascii("0"), state.payload(), ascii("REPLACE")}, offset));
+                } else {
+                    // too large for one RESTORE: rebuilt piece by piece; the last piece carries the offset
+                    for (int p = 0; p < pieces.size() - 1; p++) {
+                        queue.put(pieces.get(p));
+                    }
+                    ReplicationEvent.Command last = pieces.get(pieces.size() - 1);
+                    queue.put(ReplicationEvent.Command.of(last.db(), last.rawName(), last.args(), offset));
+                }
             }
             readOffset = offset;
         }
+    }
+
+    /** One key's state on the source: its {@code DUMP} payload and absolute expiry (0: none). */
+    private record State(byte[] payload, long expireAtMillis) {
+    }
+
+    /** A key's {@code DUMP} and {@code PTTL}, pipelined. */
+    private record Pending(RedisFuture<byte[]> dump, RedisFuture<Long> ttl) {
+
+        static Pending of(RedisAsyncCommands<byte[], byte[]> commands, byte[] key) {
+            return new Pending(commands.dump(key), commands.pttl(key));
+        }
+
+        /** The state read, or null when the key is gone. */
+        State await(KeyspaceSource source) {
+            long now = System.currentTimeMillis();
+            byte[] payload = source.await(dump);
+            long pttl = source.await(ttl);
+            return payload == null || pttl == -2 ? null : new State(payload, pttl > 0 ? now + pttl : 0);
+        }
+    }
+
+    @Override
+    public void applied(long offset) {
+        beats.applied(offset, System.nanoTime());
+    }
+
+    @Override
+    public long lagMs() {
+        return beats.lagMs(System.nanoTime());
     }
 
     private <T> T await(RedisFuture<T> reply) {
@@ -534,6 +627,9 @@ final class KeyspaceSource implements ChangeSource {
     @Override
     public void close() {
         closed = true;
+        if (beating != null) {
+            beating.cancel(false);
+        }
         if (thread != null) {
             thread.interrupt();
         }

@@ -5,7 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.moilioncircle.redis.replicator.Configuration;
+import com.moilioncircle.redis.replicator.FileType;
+import com.moilioncircle.redis.replicator.RedisReplicator;
 import com.moilioncircle.redis.replicator.rdb.datatype.KeyStringValueHash;
+import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
+import com.moilioncircle.redis.replicator.rdb.dump.parser.DefaultDumpValueParser;
 import com.moilioncircle.redis.replicator.rdb.datatype.KeyStringValueList;
 import com.moilioncircle.redis.replicator.rdb.datatype.KeyStringValueSet;
 import com.moilioncircle.redis.replicator.rdb.datatype.KeyStringValueString;
@@ -26,13 +31,41 @@ final class LargeValueSplitter {
     static final int MAX_ARGS = 4000;
 
     private final int chunkBytes;
+    private final long maxRestoreBytes;
+    /** Parses a {@code DUMP} payload into its elements; it needs a replicator only for its settings. */
+    private final DefaultDumpValueParser parser = new DefaultDumpValueParser(new RedisReplicator(
+            new java.io.ByteArrayInputStream(new byte[0]), FileType.RDB, Configuration.defaultSetting()));
 
-    LargeValueSplitter(int chunkBytes) {
-        this.chunkBytes = chunkBytes;
+    /** Splits values whose {@code DUMP} payload is larger than {@code maxRestoreBytes}, in pieces of about a quarter of it. */
+    LargeValueSplitter(long maxRestoreBytes) {
+        this.maxRestoreBytes = maxRestoreBytes;
+        this.chunkBytes = (int) Math.min(1024 * 1024, Math.max(1024, maxRestoreBytes / 4));
+    }
+
+    /**
+     * The commands that rebuild the key a {@code DUMP} payload holds, when the payload is above the
+     * limit and its type can be written in pieces; an empty list when one {@code RESTORE} is right
+     * (small, a stream, or an encoding this parser does not know). The pieces carry no offset.
+     */
+    List<ReplicationEvent.Command> split(int db, byte[] key, byte[] payload, long expireAtMillis) {
+        if (payload.length <= maxRestoreBytes) {
+            return List.of();
+        }
+        DumpKeyValuePair dump = new DumpKeyValuePair();
+        dump.setKey(key);
+        dump.setValue(payload);
+        dump.setValueRdbType(payload[0] & 0xff);
+        KeyValuePair<?, ?> value;
+        try {
+            value = parser.parse(dump);
+        } catch (RuntimeException unknown) {
+            return List.of();
+        }
+        return value == null ? List.of() : split(db, value, expireAtMillis);
     }
 
     /** The commands that rebuild {@code value}, or an empty list if its type cannot be split. */
-    List<ReplicationEvent.Command> split(int db, KeyValuePair<?, ?> value, long expireAtMillis) {
+    private List<ReplicationEvent.Command> split(int db, KeyValuePair<?, ?> value, long expireAtMillis) {
         byte[] key = (byte[]) value.getKey();
         List<ReplicationEvent.Command> commands = new ArrayList<>();
         if (value instanceof KeyStringValueString string) {

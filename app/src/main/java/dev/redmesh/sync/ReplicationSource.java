@@ -58,7 +58,6 @@ final class ReplicationSource implements ChangeSource {
     private final AtomicLong rdbKeys = new AtomicLong();
     private final java.util.Set<Integer> dbsCounted = new java.util.HashSet<>();
     private DefaultDumpValueParser functions;
-    private final long maxRestoreBytes;
     private final long backoffMaxMillis;
     private final LargeValueSplitter splitter;
     private volatile boolean closed;
@@ -77,8 +76,7 @@ final class ReplicationSource implements ChangeSource {
                       SyncStats stats, String replid, long offset, long maxRestoreBytes, long backoffMaxMillis) {
         this.endpoint = endpoint;
         this.backoffMaxMillis = backoffMaxMillis;
-        this.maxRestoreBytes = maxRestoreBytes;
-        this.splitter = new LargeValueSplitter((int) Math.min(1024 * 1024, Math.max(1024, maxRestoreBytes / 4)));
+        this.splitter = new LargeValueSplitter(maxRestoreBytes);
         this.commandNames = commandNames;
         this.targetRdbVersion = targetRdbVersion;
         this.queue = queue;
@@ -183,8 +181,7 @@ final class ReplicationSource implements ChangeSource {
                 if (dbsCounted.add(keyDb) && kv.getDb().getDbsize() != null) {
                     stats.rdbKeysExpected(kv.getDb().getDbsize()); // RESIZEDB: how many keys this database holds
                 }
-                List<ReplicationEvent.Command> pieces = kv.getValue().length > maxRestoreBytes
-                        ? splitter.split(keyDb, functions.parse(kv), expireAt(kv)) : List.of();
+                List<ReplicationEvent.Command> pieces = splitter.split(keyDb, kv.getKey(), kv.getValue(), expireAt(kv));
                 if (pieces.isEmpty()) {
                     queue.put(new ReplicationEvent.KeyDump(keyDb, kv.getKey(), kv.getValue(), expireAt(kv)));
                 } else {

@@ -206,6 +206,15 @@ public final class SyncWorker implements AutoCloseable {
         return lag(sourceOffset(), stats.appliedOffset());
     }
 
+    /**
+     * Lag in ms from the source's write to the target's apply where the capture times it itself
+     * (keyspace capture, by beats); -1 where it does not and the offset clock does (PSYNC). No I/O.
+     */
+    public long measuredLagMs() {
+        ChangeSource s = source;
+        return s == null ? -1 : s.lagMs();
+    }
+
     /** Source offset read from the replication stream so far, -1 before streaming; no I/O. */
     public long readOffset() {
         ChangeSource s = source;
@@ -437,6 +446,10 @@ public final class SyncWorker implements AutoCloseable {
             }
         }
         stats.appliedUpTo(batch.upTo());
+        ChangeSource reading = source;
+        if (reading != null) {
+            reading.applied(batch.upTo());
+        }
         if (batch.resumable() && batch.upTo() > history.resumeStored && batch.replid() != null
                 && (forceResumePoint || System.nanoTime() - resumeStoredAt > RESUME_POINT_EVERY_NANOS)) {
             if (writer.storeResumePoint(spec.link(), spec.epoch(), batch.replid(), batch.upTo())) {

@@ -189,8 +189,10 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         List<FleetProtocol.AssignmentReport> reports = new ArrayList<>();
         for (Running r : running.values()) {
             SyncStatus s = r.last;
+            SyncWorker worker = r.worker;
+            long measured = worker == null ? -1 : worker.measuredLagMs();
             reports.add(new FleetProtocol.AssignmentReport(r.spec.id(), r.spec.epoch(), r.phase,
-                    s == null ? -1 : s.appliedOffset(), s == null ? -1 : s.lagBytes(), r.lag.lagMs(),
+                    s == null ? -1 : s.appliedOffset(), s == null ? -1 : s.lagBytes(), measured >= 0 ? measured : r.lag.lagMs(),
                     s == null ? 0 : s.opsPerSec(), r.error, divergence(s)));
         }
         FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,

@@ -57,8 +57,12 @@ class KeyspaceCaptureIT {
     }
 
     private SyncWorker keyspace(String link, RedisEndpoint source, RedisEndpoint target, long epoch) {
+        return keyspace(link, source, target, epoch, SyncOptions.defaults());
+    }
+
+    private SyncWorker keyspace(String link, RedisEndpoint source, RedisEndpoint target, long epoch, SyncOptions options) {
         SyncWorker worker = new SyncWorker(new SyncWorker.Spec(link, source, target,
-                KeyFilter.everything(), SyncOptions.defaults(), epoch, Capture.KEYSPACE, true), events::add);
+                KeyFilter.everything(), options, epoch, Capture.KEYSPACE, true), events::add);
         workers.add(worker);
         return worker;
     }
@@ -243,6 +247,106 @@ class KeyspaceCaptureIT {
         wa.assertExactIn("b", rb);
         wb.assertExactIn("a", ra);
         assertThat(events).anyMatch(e -> e.contains("resync after keyspace notifications were interrupted"));
+    }
+
+    /**
+     * A keyspace link's lag in ms is timed from the source: beats published there, done once the
+     * target applied everything notified before them. A stalled target (writes waiting) or a stalled
+     * source (nothing notified) shows as a lag that grows, and falls back when it recovers.
+     */
+    @Test
+    void theLagIsTimedFromTheSourceAndGrowsWhileEitherSideStalls() throws Exception {
+        RedisNode a = managed("KA");
+        RedisNode b = managed("KA");
+        RedisCommands<String, String> ra = mesh.commands(a);
+        RedisCommands<String, String> rb = mesh.commands(b);
+        SyncWorker ab = keyspace("a.b", a, b);
+        ab.start();
+        awaitStreaming(ab);
+        Eventually.await("a small lag once streaming", Duration.ofSeconds(10),
+                () -> ab.measuredLagMs() >= 0 && ab.measuredLagMs() < 200);
+
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            RedisCommands<String, String> w = mesh.commands(a);
+            for (int i = 0; writing.get(); i++) {
+                w.set("a:k" + (i % 100), Integer.toString(i));
+                sleepQuietly(5);
+            }
+        });
+        writer.start();
+        try {
+            Thread.sleep(500);
+            rb.clientPause(2_000); // the target applies nothing for 2 s
+            assertThat(maxLagWithin(ab, Duration.ofMillis(1_900))).as("lag while the target stalls").isGreaterThan(1_000);
+            Eventually.await("the lag falls once the target recovers", Duration.ofSeconds(10),
+                    () -> ab.measuredLagMs() < 200);
+            ra.clientPause(2_000); // the source neither executes nor notifies for 2 s
+            assertThat(maxLagWithin(ab, Duration.ofMillis(1_900))).as("lag while the source stalls").isGreaterThan(1_000);
+            Eventually.await("the lag falls once the source recovers", Duration.ofSeconds(10),
+                    () -> ab.measuredLagMs() < 200);
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        Eventually.await("b caught up", Duration.ofSeconds(20),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        assertThat(ra.keys("__redmesh:*")).as("a beat leaves no key behind").isEmpty();
+        assertThat(Mesh.calls(List.of(a), "publish")).as("beats are published").isPositive();
+    }
+
+    private static long maxLagWithin(SyncWorker worker, Duration window) throws InterruptedException {
+        long max = -1;
+        long until = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() < until) {
+            max = Math.max(max, worker.measuredLagMs());
+            Thread.sleep(20);
+        }
+        return max;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A value above the restore limit travels as the PSYNC path writes it, in pieces, both in the
+     * copy and when a client changes it afterwards; a stream (no piecewise form) stays one RESTORE.
+     */
+    @Test
+    void valuesAboveTheRestoreLimitTravelInPiecesInTheCopyAndAfterIt() throws Exception {
+        RedisNode a = managed("KA");
+        RedisNode b = managed("KA");
+        RedisCommands<String, String> ra = mesh.commands(a);
+        RedisCommands<String, String> rb = mesh.commands(b);
+        dev.redmesh.testing.Workload.preload(ra, "pre:", 100); // 10k-element collections, well above 16 KB
+        ra.pexpire("pre:list:big", 600_000);
+        SyncWorker ab = keyspace("a.b", Mesh.endpointOf(a), Mesh.endpointOf(b), 1,
+                SyncOptions.defaults().withMaxRestoreBytes(16 * 1024));
+        ab.start();
+        awaitStreaming(ab);
+        Eventually.await("the copy arrived", Duration.ofSeconds(30),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        for (String command : List.of("rpush", "sadd", "zadd", "hset")) {
+            assertThat(Mesh.calls(List.of(b), command)).as("%s pieces in the copy", command).isGreaterThan(1);
+        }
+        long pieces = Mesh.calls(List.of(b), "rpush");
+        long restores = Mesh.calls(List.of(b), "restore");
+
+        ra.rpush("pre:list:big", "one more");
+        ra.hset("pre:hash:big", "f0", "changed");
+        ra.xadd("pre:stream", java.util.Map.of("n", "late"));
+        Eventually.await("the changes arrived", Duration.ofSeconds(20),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        assertThat(rb.lindex("pre:list:big", -1)).isEqualTo("one more");
+        assertThat(rb.pttl("pre:list:big")).as("the TTL of a value rebuilt in pieces").isBetween(500_000L, 600_000L);
+        assertThat(Mesh.calls(List.of(b), "rpush") - pieces).as("the changed list came in pieces").isGreaterThan(1);
+        assertThat(Mesh.calls(List.of(b), "restore") - restores).as("only the stream was one RESTORE").isEqualTo(1);
+        assertThat(ab.stats().applyErrors()).isZero();
     }
 
     @Test
