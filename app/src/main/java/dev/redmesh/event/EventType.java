@@ -8,6 +8,12 @@ public enum EventType {
     ROLE_CHANGE,
     SPLIT_BRAIN,
     DIVERGENCE,
+    /**
+     * What a link's sync did worth a line on its timeline, as its worker reports it: a keyspace resync
+     * and its counts, a full sync because the history was lost, a stale worker fenced off, a command
+     * it did not propagate.
+     */
+    SYNC,
     ASSIGNMENT,
     LEADER
 }

@@ -57,6 +57,12 @@ class FleetService {
                 if (report.divergence() != null) {
                     recordDivergence(report);
                 }
+                if (report.notes() != null) {
+                    for (String note : report.notes()) {
+                        events.record(EventType.SYNC, linkOf(report), note, Map.of("assignment", report.id(),
+                                "epoch", report.epoch()));
+                    }
+                }
             }
             return store.orders(id, properties.lease().toMillis(), seal);
         });
@@ -88,7 +94,7 @@ class FleetService {
     private void recordDivergence(FleetProtocol.AssignmentReport report) {
         FleetProtocol.Divergence d = report.divergence();
         int slash = report.id().lastIndexOf('/');
-        String link = slash < 0 ? report.id() : report.id().substring(0, slash);
+        String link = linkOf(report);
         String message = "shard " + report.id().substring(slash + 1) + ": offsets " + d.fromOffset() + ".." + d.toOffset()
                 + " of replication id " + d.replid() + " were applied to the target but are not in the new master's history";
         if (events.recordOnce(EventType.DIVERGENCE, link, message, Map.of("assignment", report.id(), "epoch", report.epoch(),
@@ -97,6 +103,16 @@ class FleetService {
             log.warn("Divergence on {}: {}", link, message);
             divergences.increment();
         }
+    }
+
+    /** What one heartbeat may carry in notes per assignment (a worker keeps at most 100). */
+    static final int MAX_NOTES = 100;
+    static final int MAX_NOTE_CHARS = 2_000;
+
+    /** An assignment's id is {@code <link>/<shard>}. */
+    private static String linkOf(FleetProtocol.AssignmentReport report) {
+        int slash = report.id().lastIndexOf('/');
+        return slash < 0 ? report.id() : report.id().substring(0, slash);
     }
 
     private static void validate(FleetProtocol.Heartbeat heartbeat) {
@@ -113,6 +129,10 @@ class FleetService {
                 FleetProtocol.AssignmentReport report = heartbeat.assignments().get(i);
                 if (report == null || report.id() == null || report.phase() == null) {
                     problems.add("assignments[" + i + "]", "needs id, epoch and phase");
+                } else if (report.notes() != null && (report.notes().size() > MAX_NOTES
+                        || report.notes().stream().anyMatch(n -> n == null || n.length() > MAX_NOTE_CHARS))) {
+                    problems.add("assignments[" + i + "].notes", "at most " + MAX_NOTES + " notes of at most "
+                            + MAX_NOTE_CHARS + " characters each");
                 }
             }
         }

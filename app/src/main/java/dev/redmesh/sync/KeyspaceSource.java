@@ -54,8 +54,9 @@ import dev.redmesh.redis.SyncClients;
  * is dropped here, while a client's later write of the same key is read as usual.
  *
  * <p>A gap in the notifications (the subscription dropped: a restart, a failover, a slow subscriber
- * disconnected by {@code client-output-buffer-limit pubsub}) is closed by a new copy pass after
- * resubscribing.
+ * disconnected by {@code client-output-buffer-limit pubsub}) is closed by a resync after
+ * resubscribing; so is a restart on a target that already had its copy (a failover of the source,
+ * a worker replaced). Its lag in ms is timed by beats published on the source ({@link Beats}).
  */
 final class KeyspaceSource implements ChangeSource {
 
@@ -157,8 +158,8 @@ final class KeyspaceSource implements ChangeSource {
             @Override
             public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
                 if (connection == notifications && !closed) {
-                    gap = true; // what was notified meanwhile is lost: the next pass copies again
-                    log.warn("Link {}: keyspace notifications from {} interrupted; a copy pass follows", spec.link(),
+                    gap = true; // what was notified meanwhile is lost: a resync finds it
+                    log.warn("Link {}: keyspace notifications from {} interrupted; a resync follows", spec.link(),
                             spec.source());
                 }
             }

@@ -178,8 +178,7 @@ public final class SyncWorker implements AutoCloseable {
         String message = "Link " + spec.link() + ": the target applied source offsets " + found.fromOffset() + ".."
                 + found.toOffset() + " of history " + found.replid() + " that the promoted master never received ("
                 + (found.toOffset() - found.fromOffset() + 1) + " bytes); continuing on the new history";
-        log.warn(message);
-        events.accept(message);
+        log.warn(message); // on the timeline as the report's divergence, not as a note
     }
 
     public SyncStats stats() {

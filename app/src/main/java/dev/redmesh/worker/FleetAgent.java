@@ -106,6 +106,9 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
     }
 
     /** One assignment this process runs, or is starting, or failed to start. */
+    /** Notes an assignment keeps while the control plane does not answer; older ones are dropped. */
+    private static final int MAX_NOTES = 100;
+
     private static final class Running {
         final FleetProtocol.AssignmentSpec spec;
         final LagClock lag = new LagClock();
@@ -119,6 +122,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         int samples;
         volatile Thread starter;
         volatile boolean slowReported;
+        /** The sync's notes not yet carried by an answered heartbeat, oldest first. */
+        final java.util.concurrent.LinkedBlockingDeque<String> notes = new java.util.concurrent.LinkedBlockingDeque<>(MAX_NOTES);
 
         Running(FleetProtocol.AssignmentSpec spec) {
             this.spec = spec;
@@ -187,13 +192,17 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
 
     void heartbeatOnce() {
         List<FleetProtocol.AssignmentReport> reports = new ArrayList<>();
+        Map<Running, List<String>> carried = new java.util.IdentityHashMap<>();
         for (Running r : running.values()) {
             SyncStatus s = r.last;
             SyncWorker worker = r.worker;
             long measured = worker == null ? -1 : worker.measuredLagMs();
+            List<String> notes = new ArrayList<>();
+            r.notes.drainTo(notes);
+            carried.put(r, notes);
             reports.add(new FleetProtocol.AssignmentReport(r.spec.id(), r.spec.epoch(), r.phase,
                     s == null ? -1 : s.appliedOffset(), s == null ? -1 : s.lagBytes(), measured >= 0 ? measured : r.lag.lagMs(),
-                    s == null ? 0 : s.opsPerSec(), r.error, divergence(s)));
+                    s == null ? 0 : s.opsPerSec(), r.error, divergence(s), notes));
         }
         FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,
                 version(), reports);
@@ -203,6 +212,13 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         }
         // a heartbeat on its way is answered before the goodbye: stop() waits for this step to end
         FleetProtocol.Orders answer = controlPlaneClient.heartbeat(id, heartbeat);
+        if (answer == null) {
+            carried.forEach((r, notes) -> { // not delivered: carried by the next heartbeat, in order
+                for (int i = notes.size() - 1; i >= 0; i--) {
+                    r.notes.offerFirst(notes.get(i));
+                }
+            });
+        }
         if (answer != null) {
             // the control plane renewed the leases at or after sentAt: counting from sentAt errs on the safe side
             leaseUntil = sentAt + Duration.ofMillis(answer.leaseMs()).toNanos();
@@ -292,7 +308,12 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         SyncWorker worker = new SyncWorker(new SyncWorker.Spec(a.link() + "/" + a.shard(), endpoint(a.source()),
                 endpoint(a.target()), new KeyFilter(a.include(), a.exclude()), options(), a.epoch(), a.capture(),
                 a.markUnits()),
-                event -> log.warn("Assignment {}: {}", a.id(), event));
+                event -> {
+                    log.warn("Assignment {}: {}", a.id(), event);
+                    while (!r.notes.offerLast(event)) {
+                        r.notes.pollFirst();
+                    }
+                });
         r.worker = worker;
         worker.stats().onPhaseChange(samples::wake);
         try {

@@ -30,9 +30,11 @@ public final class FleetProtocol {
      * @param phase   where the assignment is
      * @param lagMs   how long ago the source was at the oldest offset not yet applied; -1 unknown
      * @param divergence the latest divergence this assignment's sync met, or null (docs/sync.md)
+     * @param notes   what the sync did worth a line on the link's timeline since the last answered
+     *                heartbeat (a keyspace resync and its counts); null or empty when nothing
      */
     public record AssignmentReport(String id, long epoch, AssignmentPhase phase, long appliedOffset, long lagBytes, long lagMs,
-                                   double opsPerSec, String error, Divergence divergence) {
+                                   double opsPerSec, String error, Divergence divergence, List<String> notes) {
     }
 
     /**

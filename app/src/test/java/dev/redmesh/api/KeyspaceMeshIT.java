@@ -107,6 +107,56 @@ class KeyspaceMeshIT {
         }
         String overview = api.get("/api/v1/overview").body();
         assertThat(overview).contains("\"mode\":\"KEYSPACE\"");
+        Eventually.await("a keyspace link's lag in ms is known, its bytes are not", Duration.ofSeconds(10), () -> {
+            JsonNode link = link("ks-a.ks-b");
+            return link.path("lagMs").isNumber() && link.path("lagMs").asLong() < 1_000 && link.path("lagBytes").isNull();
+        });
+    }
+
+    /**
+     * A source master of a keyspace link fails over: the link follows the promoted replica and starts
+     * there with a resync, which finds what was written on it before the new capture subscribed (no
+     * notification of those writes ever reached redmesh). No final state is lost, and the resync is
+     * on the link's timeline with its counts. Capture is forced here: a server with PSYNC renamed
+     * away cannot have replicas of its own, so this region runs plain servers read by keyspace capture.
+     */
+    @Test
+    void aSourceFailoverLosesNoFinalStateAndItsResyncIsOnTheTimeline() throws Exception {
+        dev.redmesh.localredis.LocalReplicationGroup group = cleanup.add(dev.redmesh.localredis.LocalReplicationGroup.start(
+                RedisBinary.forVersion("7"), 1, "notify-keyspace-events KA"));
+        RedisNode oldMaster = group.master();
+        RedisNode promoted = group.replicas().get(0);
+        RedisNode b = managed("notify-keyspace-events KA");
+        RedisCommands<String, String> rb = commands(b);
+        join("fo-ra", "fo-a", oldMaster, "fo", "KEYSPACE");
+        join("fo-rb", "fo-b", b, "fo", null);
+        awaitStreaming("fo-a.fo-b", "fo-b.fo-a");
+        assertThat(link("fo-a.fo-b").path("mode").asString()).isEqualTo("KEYSPACE");
+
+        MeshWorkload before = new MeshWorkload("fo-a:", () -> commands(oldMaster), 200);
+        MeshWorkload wb = new MeshWorkload("fo-b:", () -> commands(b), 200);
+        Thread.sleep(3_000);
+        before.close();
+        assertThat(commands(oldMaster).waitForReplication(1, 5_000)).as("the replica has every write").isEqualTo(1);
+        promoted.promote();
+        oldMaster.replicaOf(promoted);
+        // written at once on the new master: nobody subscribes there until the link has moved
+        MeshWorkload after = new MeshWorkload("fo-a2:", () -> commands(promoted), 200);
+        Eventually.await("the link reads the promoted master", Duration.ofSeconds(30),
+                () -> link("fo-a.fo-b").path("shards").path(0).path("sourceNode").asString().equals(promoted.address()));
+        Thread.sleep(2_000);
+        after.close();
+        wb.close();
+
+        RedisCommands<String, String> ra = commands(promoted);
+        Eventually.await("both regions hold the same data", Duration.ofSeconds(40),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        before.assertExactIn("fo-b", rb);
+        after.assertExactIn("fo-b", rb);
+        wb.assertExactIn("fo-a", ra);
+        Eventually.await("the resync on the new master is on the timeline, with its counts", Duration.ofSeconds(10),
+                () -> api.get("/api/v1/events?type=SYNC&subject=fo-a.fo-b").body().matches(
+                        "(?s).*resync after the link restarted: \\d+ keys compared, \\d+ differed, [1-9]\\d* applied.*"));
     }
 
     @Test

@@ -47,9 +47,13 @@ class FleetIdentityIT {
         String forged = """
                 {"kind":"POOLED","address":"127.0.0.1:1","version":"test","assignments":[{"id":"x.y/0","epoch":9,
                 "phase":"STREAMING","appliedOffset":1,"lagBytes":0,"lagMs":0,"opsPerSec":0,
-                "divergence":{"replid":"r","fromOffset":1,"toOffset":2,"at":"2026-01-01T00:00:00Z"}}]}""";
+                "divergence":{"replid":"r","fromOffset":1,"toOffset":2,"at":"2026-01-01T00:00:00Z"},
+                "notes":["a forged resync"]}]}""";
         assertThat(a.put("/api/v1/fleet/workers/id-a", forged).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/events?type=DIVERGENCE").json().size()).as("no divergence recorded").isZero();
+        assertThat(api.get("/api/v1/events?type=SYNC").json().size()).as("no note recorded").isZero();
+        String flood = forged.replace("[\"a forged resync\"]", "[\"" + "x".repeat(2_001) + "\"]");
+        Problems.assertFieldError(a.put("/api/v1/fleet/workers/id-a", flood), "assignments[0].notes");
 
         assertThat(api.get("/api/v1/fleet/workers").json().valueStream().map(w -> w.path("id").asString()))
                 .as("B is still registered").contains("id-b");
