@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize      commands per pipelined round trip to a target
  * @param targetTimeout  how long a batch may go unanswered before it is logged (it is never resent)
  * @param propagateFlush send FLUSHALL/FLUSHDB on to targets
- * @param maxRestoreSize a full-sync value larger than this is written as several commands, not one RESTORE
+ * @param maxRestoreSize a value larger than this (a full sync's, or one a keyspace capture read) is written as several commands, not one RESTORE
  * @param reconnectBackoffMax the longest wait between attempts to reach a source that went away
  */
 @Validated

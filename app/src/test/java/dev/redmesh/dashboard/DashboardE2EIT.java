@@ -123,6 +123,11 @@ class DashboardE2EIT {
             driver.get(base + "/#/clusters");
             wait.until(d -> d.findElements(By.cssSelector("section.cluster")).size() == 2);
             assertThat(driver.findElement(By.cssSelector("section[data-cluster=shop-eu]")).getText()).contains("MASTER", "healthy");
+            assertThat(driver.findElement(By.cssSelector("section[data-cluster=shop-eu] [data-testid=capture]")).getText())
+                    .isEqualTo("read by replication stream (PSYNC) (AUTO: its masters accept PSYNC)");
+            driver.findElement(By.cssSelector("details.help summary")).click();
+            assertThat(driver.findElement(By.cssSelector("details.help")).getText()).contains("Keyspace capture",
+                    "notify-keyspace-events");
             browser.screenshot("clusters");
 
             driver.get(base + "/#/events");
