@@ -3,7 +3,7 @@ import { api } from '../api';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { usePoll } from '../hooks';
 
-const TYPES = ['', 'ROLE_CHANGE', 'SPLIT_BRAIN', 'LINK_STATE', 'LINK_CREATED', 'LINK_DELETED', 'DIVERGENCE', 'SYNC', 'ASSIGNMENT', 'LEADER'];
+const TYPES = ['', 'ROLE_CHANGE', 'SPLIT_BRAIN', 'LINK_STATE', 'LINK_CREATED', 'LINK_DELETED', 'DIVERGENCE', 'SYNC', 'VERIFICATION', 'ASSIGNMENT', 'LEADER'];
 
 export function Events() {
   const [type, setType] = useState('');

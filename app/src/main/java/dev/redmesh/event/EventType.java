@@ -14,6 +14,8 @@ public enum EventType {
      * it did not propagate.
      */
     SYNC,
+    /** A verification of a mesh ended (with its divergent keys), or a repair of one did. */
+    VERIFICATION,
     ASSIGNMENT,
     LEADER
 }
