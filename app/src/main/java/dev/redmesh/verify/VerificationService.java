@@ -209,8 +209,8 @@ public class VerificationService implements DisposableBean {
 
     private AtomicLong gauge(String mesh) {
         return divergent.computeIfAbsent(mesh, m -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("redmesh.mesh.divergent.keys", value, AtomicLong::get).tag("mesh", m)
+            AtomicLong value = new AtomicLong(-1);
+            Gauge.builder("redmesh.mesh.divergent.keys", value, v -> v.get() < 0 ? Double.NaN : v.get()).tag("mesh", m)
                     .description("Keys that differed between the mesh's regions at its last finished verification")
                     .register(meters);
             return value;
@@ -225,6 +225,10 @@ public class VerificationService implements DisposableBean {
 
     private void sweep() {
         Instant now = clock.instant();
+        // every mesh has its gauge, NaN until its first verification ends (unknown is not zero)
+        for (Cluster c : clusters.inAnyMesh()) {
+            gauge(c.getMesh());
+        }
         for (String id : store.failStale(now.minus(STALE_AFTER), now)) {
             log.warn("Verification {} failed: its control plane stopped while it ran", id);
             VerificationStore.Row row = store.get(id);
