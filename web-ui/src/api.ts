@@ -22,6 +22,8 @@ export type Worker = Schemas['WorkerResponse'];
 export type Proxy = Schemas['ProxyResponse'];
 export type LagSeries = Schemas['LagSeries'];
 export type Region = Schemas['RegionResponse'];
+export type Mesh = Schemas['MeshResponse'];
+export type Verification = Schemas['VerificationResponse'];
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly problem: Problem) {
@@ -61,6 +63,11 @@ export const api = {
   pause: (id: string) => call<Link>('POST', `/api/v1/links/${encodeURIComponent(id)}/pause`),
   resume: (id: string) => call<Link>('POST', `/api/v1/links/${encodeURIComponent(id)}/resume`),
   clusters: () => call<Cluster[]>('GET', '/api/v1/clusters'),
+  meshes: () => call<Mesh[]>('GET', '/api/v1/meshes'),
+  verifications: (mesh: string) => call<Verification[]>('GET', `/api/v1/meshes/${encodeURIComponent(mesh)}/verifications`),
+  verify: (mesh: string) => call<Verification>('POST', `/api/v1/meshes/${encodeURIComponent(mesh)}/verifications`, {}),
+  repair: (id: string, order: string[]) => call<Verification>('POST', `/api/v1/verifications/${encodeURIComponent(id)}/repair`,
+    { policy: 'REGION_ORDER', order }),
   cluster: (name: string) => call<Cluster>('GET', `/api/v1/clusters/${encodeURIComponent(name)}`),
   events: (query: string) => call<Event[]>('GET', `/api/v1/events${query}`),
   workers: () => call<Worker[]>('GET', '/api/v1/fleet/workers'),

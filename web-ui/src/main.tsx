@@ -6,6 +6,7 @@ import { ErrorBox, Loading } from './components/States';
 import { useRoute } from './hooks';
 import { AddRegion } from './pages/AddRegion';
 import { Clusters } from './pages/Clusters';
+import { Consistency } from './pages/Consistency';
 import { Events } from './pages/Events';
 import { Fleet } from './pages/Fleet';
 import { LinkDetail } from './pages/LinkDetail';
@@ -35,6 +36,8 @@ function App() {
     page = <LinkDetail id={decodeURIComponent(route.slice('/links/'.length))} session={session} />;
   } else if (route === '/clusters') {
     page = <Clusters />;
+  } else if (route === '/consistency') {
+    page = <Consistency session={session} />;
   } else if (route === '/events') {
     page = <Events />;
   } else if (route === '/fleet') {

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Session } from '../api';
 
 const NAV: [string, string][] = [
-  ['#/', 'Overview'], ['#/clusters', 'Clusters'], ['#/events', 'Events'], ['#/fleet', 'Fleet'], ['#/add', 'Add region'],
+  ['#/', 'Overview'], ['#/clusters', 'Clusters'], ['#/consistency', 'Consistency'], ['#/events', 'Events'], ['#/fleet', 'Fleet'], ['#/add', 'Add region'],
 ];
 
 export function Layout({ route, session, onSignOut, children }: {

@@ -38,7 +38,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Only the control plane holding the {@link LeaderLock} runs it.
  */
 @Component
-class FleetCoordinator implements SmartLifecycle {
+public class FleetCoordinator implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(FleetCoordinator.class);
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofSeconds(10);
@@ -74,7 +74,7 @@ class FleetCoordinator implements SmartLifecycle {
         this.clock = clock;
     }
 
-    boolean isLeader() {
+    public boolean isLeader() {
         return leader;
     }
 

@@ -27,12 +27,17 @@ class MeshController {
     private final ClusterService clusters;
     private final LinkService links;
 
-    MeshController(ClusterService clusters, LinkService links) {
+    private final dev.redmesh.verify.VerificationService verifications;
+
+    MeshController(ClusterService clusters, LinkService links, dev.redmesh.verify.VerificationService verifications) {
         this.clusters = clusters;
         this.links = links;
+        this.verifications = verifications;
     }
 
-    record MeshResponse(String name, List<String> members, List<String> links) {
+    /** @param verify the mesh's verification schedule, or null (set with PUT) */
+    record MeshResponse(String name, List<String> members, List<String> links,
+                        dev.redmesh.verify.VerificationService.@org.jspecify.annotations.Nullable Schedule verify) {
     }
 
     @GetMapping
@@ -57,6 +62,6 @@ class MeshController {
 
     private MeshResponse describe(String mesh, List<String> members) {
         List<String> ids = links.ofMesh(mesh).stream().map(ReplicationLink::getId).toList();
-        return new MeshResponse(mesh, members, ids);
+        return new MeshResponse(mesh, members, ids, verifications.scheduleOf(mesh));
     }
 }

@@ -71,6 +71,7 @@ public final class AccessPolicy {
             rule(DELETE, "/api/v1/clusters/{name}", Access.ADMIN),
             rule(GET, "/api/v1/meshes", Access.VIEWER),
             rule(GET, "/api/v1/meshes/{name}", Access.VIEWER),
+            rule(PUT, "/api/v1/meshes/{name}", Access.ADMIN),
             rule(GET, "/api/v1/meshes/{name}/verifications", Access.VIEWER),
             rule(POST, "/api/v1/meshes/{name}/verifications", Access.OPERATOR),
             rule(GET, "/api/v1/verifications/{id}", Access.VIEWER),

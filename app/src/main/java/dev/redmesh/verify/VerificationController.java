@@ -59,6 +59,19 @@ class VerificationController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/verifications/" + row.id())).body(response(row));
     }
 
+    /** @param verify the schedule, or null to remove it */
+    record MeshSettings(VerificationService.@Nullable ScheduleRequest verify) {
+    }
+
+    record MeshSettingsResponse(String mesh, VerificationService.@Nullable Schedule verify) {
+    }
+
+    @org.springframework.web.bind.annotation.PutMapping("/api/v1/meshes/{mesh}")
+    @Operation(summary = "Set the mesh's settings: a verification schedule that may repair by a policy (verify: null removes it)")
+    MeshSettingsResponse settings(@PathVariable String mesh, @RequestBody MeshSettings settings) {
+        return new MeshSettingsResponse(mesh, service.schedule(mesh, settings.verify()));
+    }
+
     @GetMapping("/api/v1/meshes/{mesh}/verifications")
     @Operation(summary = "The mesh's latest verifications, newest first (at most 50)")
     List<VerificationResponse> list(@PathVariable String mesh) {

@@ -60,6 +60,11 @@ public class VerificationService implements DisposableBean {
     public record Request(Integer passes, String match, Integer keysPerSecond, Integer intervalMs, Long ttlToleranceMs) {
     }
 
+    /** A mesh's schedule: verify every {@code everySeconds}; repair by {@code policy} when {@code repair}. */
+    public record Schedule(String mesh, long everySeconds, int passes, int keysPerSecond, boolean repair,
+                           @org.jspecify.annotations.Nullable Map<String, Object> policy) {
+    }
+
     public record OwnerRule(String pattern, String region) {
     }
 
@@ -90,11 +95,16 @@ public class VerificationService implements DisposableBean {
     private final MeterRegistry meters;
     private final Counter keysChecked;
     private final PeriodicLoop sweeper;
+    private final org.springframework.beans.factory.ObjectProvider<dev.redmesh.fleet.FleetCoordinator> coordinator;
+    /** Verifications this control plane started on a schedule that repairs: their repair policy. */
+    private final Map<String, RepairRequest> repairAfter = new ConcurrentHashMap<>();
     private final org.springframework.transaction.support.TransactionTemplate transactions;
 
     VerificationService(VerificationStore store, ClusterService clusters, ClusterSecrets secrets, JdbcTemplate jdbc,
                         EventService events, AuditTrail audit, RedisTlsProperties tls, Clock clock, MeterRegistry meters,
-                        org.springframework.transaction.PlatformTransactionManager transactionManager) {
+                        org.springframework.transaction.PlatformTransactionManager transactionManager,
+                        org.springframework.beans.factory.ObjectProvider<dev.redmesh.fleet.FleetCoordinator> coordinator) {
+        this.coordinator = coordinator;
         this.transactions = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
         this.store = store;
         this.clusters = clusters;
@@ -112,6 +122,11 @@ public class VerificationService implements DisposableBean {
     }
 
     public VerificationStore.Row start(String mesh, Request request, String requestedBy) {
+        return start(mesh, request, requestedBy, null);
+    }
+
+    /** @param repairWith repair by this policy once done, when anything differs (a schedule's) */
+    private VerificationStore.Row start(String mesh, Request request, String requestedBy, RepairRequest repairWith) {
         FieldProblems problems = new FieldProblems();
         int passes = request.passes() == null ? 3 : request.passes();
         String match = request.match() == null ? "*" : request.match();
@@ -143,6 +158,9 @@ public class VerificationService implements DisposableBean {
         store.insert(id, mesh, r, owner, requestedBy, clock.instant());
         AtomicBoolean cancel = new AtomicBoolean();
         running.put(id, cancel);
+        if (repairWith != null) {
+            repairAfter.put(id, repairWith);
+        }
         runner.execute(new VerificationRun(id, mesh, r, specs, store, tls.trust(), REDIS_TIMEOUT, clock, cancel,
                 this::finished));
         VerificationStore.Row row = store.get(id);
@@ -193,6 +211,18 @@ public class VerificationService implements DisposableBean {
         if (outcome.state() == VerificationStore.State.DONE) {
             gauge(outcome.mesh()).set(outcome.divergent());
         }
+        RepairRequest policy = repairAfter.remove(outcome.id());
+        if (policy != null && outcome.state() == VerificationStore.State.DONE && outcome.divergent() > 0) {
+            runner.execute(() -> {
+                try {
+                    repair(outcome.id(), policy, "schedule");
+                } catch (RuntimeException e) {
+                    log.warn("Scheduled repair of verification {} failed: {}", outcome.id(), e.toString());
+                    record(outcome.mesh(), "scheduled repair of verification " + outcome.id() + " failed: " + e.getMessage(),
+                            Map.of("verification", outcome.id()));
+                }
+            });
+        }
         String message = switch (outcome.state()) {
             case DONE -> "verification " + outcome.id() + ": " + outcome.divergent() + " divergent keys " + outcome.kinds()
                     + " after " + outcome.keysChecked() + " keys read";
@@ -223,8 +253,96 @@ public class VerificationService implements DisposableBean {
         store.latestDivergence().forEach((mesh, keys) -> gauge(mesh).set(keys));
     }
 
+    /** A mesh's schedule as the API takes it: {@code every} like "6h" or "PT30M" (at least a minute). */
+    public record ScheduleRequest(String every, Integer passes, Integer keysPerSecond, Boolean repair, RepairRequest policy) {
+    }
+
+    /** Sets (or, with null, removes) the mesh's verification schedule; the policy is checked against its members now. */
+    public @org.jspecify.annotations.Nullable Schedule schedule(String mesh, ScheduleRequest request) {
+        List<Member.Spec> specs = members(mesh);
+        if (request == null) {
+            store.deleteSchedule(mesh);
+            audit.changed("mesh", mesh, null, Map.of("verify", "none"));
+            return null;
+        }
+        FieldProblems problems = new FieldProblems();
+        Duration every = null;
+        try {
+            String text = request.every() == null ? "" : request.every().trim();
+            every = text.toUpperCase(java.util.Locale.ROOT).startsWith("P") ? Duration.parse(text)
+                    : org.springframework.boot.convert.DurationStyle.SIMPLE.parse(text);
+        } catch (RuntimeException e) {
+            problems.add("verify.every", "must be a duration like 6h, 30m or PT6H");
+        }
+        if (every != null && every.compareTo(Duration.ofMinutes(1)) < 0) {
+            problems.add("verify.every", "must be at least 1m");
+        }
+        int passes = request.passes() == null ? 3 : request.passes();
+        int rate = request.keysPerSecond() == null ? 50_000 : request.keysPerSecond();
+        if (passes < 1 || passes > 10) {
+            problems.add("verify.passes", "must be between 1 and 10");
+        }
+        if (rate < 100 || rate > 1_000_000) {
+            problems.add("verify.keysPerSecond", "must be between 100 and 1000000");
+        }
+        boolean repair = Boolean.TRUE.equals(request.repair());
+        if (repair && request.policy() == null) {
+            problems.add("verify.policy", "a schedule that repairs needs a policy (REGION_ORDER or OWNER)");
+        }
+        problems.throwIfAny();
+        if (request.policy() != null) {
+            winner(request.policy(), specs); // 400 now rather than at the first scheduled repair
+        }
+        Map<String, Object> policy = null;
+        if (request.policy() != null) {
+            policy = new LinkedHashMap<>();
+            policy.put("policy", request.policy().policy());
+            policy.put("order", request.policy().order());
+            policy.put("owners", request.policy().owners() == null ? null : request.policy().owners().stream()
+                    .map(o -> Map.of("pattern", o.pattern(), "region", o.region())).toList());
+        }
+        Schedule schedule = new Schedule(mesh, every.toSeconds(), passes, rate, repair,
+                policy);
+        store.putSchedule(schedule, clock.instant());
+        audit.changed("mesh", mesh, null, Map.of("verify", schedule));
+        return schedule;
+    }
+
+    public @org.jspecify.annotations.Nullable Schedule scheduleOf(String mesh) {
+        return store.schedules().stream().filter(s -> s.mesh().equals(mesh)).findFirst().orElse(null);
+    }
+
+    /** The fleet leader starts what the schedules say is due (one control plane, so never twice). */
+    private void runSchedules() {
+        dev.redmesh.fleet.FleetCoordinator leader = coordinator.getIfAvailable();
+        if (leader == null || !leader.isLeader()) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (Schedule s : store.schedules()) {
+            Instant last = store.lastStarted(s.mesh());
+            if (last != null && last.plusSeconds(s.everySeconds()).isAfter(now) || store.runningIn(s.mesh())) {
+                continue;
+            }
+            try {
+                start(s.mesh(), new Request(s.passes(), null, s.keysPerSecond(), null, null), "schedule",
+                        s.repair() && s.policy() != null ? policyOf(s.policy()) : null);
+            } catch (RuntimeException e) {
+                log.warn("Scheduled verification of mesh {} not started: {}", s.mesh(), e.getMessage());
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RepairRequest policyOf(Map<String, Object> stored) {
+        List<OwnerRule> owners = stored.get("owners") == null ? null : ((List<Map<String, String>>) stored.get("owners"))
+                .stream().map(o -> new OwnerRule(o.get("pattern"), o.get("region"))).toList();
+        return new RepairRequest((String) stored.get("policy"), (List<String>) stored.get("order"), owners);
+    }
+
     private void sweep() {
         Instant now = clock.instant();
+        runSchedules();
         // every mesh has its gauge, NaN until its first verification ends (unknown is not zero)
         for (Cluster c : clusters.inAnyMesh()) {
             gauge(c.getMesh());

@@ -134,6 +134,37 @@ class VerificationStore {
                         })), id, limit);
     }
 
+    void putSchedule(VerificationService.Schedule s, Instant now) {
+        jdbc.update("""
+                insert into mesh_verify_schedule (mesh, every_seconds, passes, keys_per_second, repair, policy, updated_at)
+                values (?, ?, ?, ?, ?, ?::jsonb, ?)
+                on conflict (mesh) do update set every_seconds = excluded.every_seconds, passes = excluded.passes,
+                    keys_per_second = excluded.keys_per_second, repair = excluded.repair, policy = excluded.policy,
+                    updated_at = excluded.updated_at""", s.mesh(), s.everySeconds(), s.passes(), s.keysPerSecond(),
+                s.repair(), s.policy() == null ? null : json.writeValueAsString(s.policy()), ts(now));
+    }
+
+    void deleteSchedule(String mesh) {
+        jdbc.update("delete from mesh_verify_schedule where mesh = ?", mesh);
+    }
+
+    List<VerificationService.Schedule> schedules() {
+        return jdbc.query("select * from mesh_verify_schedule order by mesh", (rs, i) -> {
+            String policy = rs.getString("policy");
+            return new VerificationService.Schedule(rs.getString("mesh"), rs.getLong("every_seconds"), rs.getInt("passes"),
+                    rs.getInt("keys_per_second"), rs.getBoolean("repair"),
+                    policy == null ? null : json.readValue(policy, new TypeReference<Map<String, Object>>() {
+                    }));
+        });
+    }
+
+    /** When the mesh's latest verification was started, or null. */
+    @Nullable Instant lastStarted(String mesh) {
+        List<Instant> at = jdbc.query("select max(created_at) at from verification where mesh = ?",
+                (rs, i) -> instant(rs, "at"), mesh);
+        return at.isEmpty() ? null : at.get(0);
+    }
+
     private Row row(ResultSet rs, int i) throws SQLException {
         String repair = rs.getString("repair");
         return new Row(rs.getString("id"), rs.getString("mesh"), State.valueOf(rs.getString("state")),

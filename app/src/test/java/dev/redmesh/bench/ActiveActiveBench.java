@@ -124,6 +124,19 @@ class ActiveActiveBench {
                 threads.add(new Thread(aToReplica, "probe-r"));
             }
             threads.forEach(Thread::start);
+            int verifyRate = Integer.getInteger("bench.verify.rate", 0);
+            java.util.concurrent.atomic.AtomicBoolean verifying = new java.util.concurrent.atomic.AtomicBoolean(verifyRate > 0);
+            AtomicLong verified = new AtomicLong();
+            Thread verifier = new Thread(() -> {
+                // the product's verification of the pair, over and over, beside the load (P2 with verification)
+                while (verifying.get()) {
+                    verified.addAndGet(dev.redmesh.verify.Verifier.verify(List.of(a, b), verifyRate, 1, 0).keysChecked());
+                }
+            }, "verifier");
+            if (verifyRate > 0) {
+                populate(a, Long.getLong("bench.verify.keys", 200_000));
+                verifier.start();
+            }
             Thread.sleep(5_000); // warm-up: JIT, connections, buffers
             for (Probe probe : java.util.stream.Stream.of(aToB, bToA, aToReplica).filter(java.util.Objects::nonNull).toList()) {
                 probe.lags.clear();
@@ -139,6 +152,10 @@ class ActiveActiveBench {
             long applied = ab.stats().commandsApplied() + ba.stats().commandsApplied() - appliedBefore;
             long[] mesh = concat(aToB.lags(), bToA.lags());
             long[] nativeLags = aToReplica == null ? new long[0] : aToReplica.lags();
+            verifying.set(false);
+            if (verifyRate > 0) {
+                verifier.join();
+            }
             threads.forEach(Thread::interrupt);
             for (Thread thread : threads) {
                 thread.join();
@@ -146,12 +163,12 @@ class ActiveActiveBench {
             report.append(String.format("P2-lag capture=%s rate_per_region=%d seconds=%d offered_ops_per_s=%.0f applied_ops_per_s=%.0f "
                             + "probes=%d worker_p50_ms=%.2f worker_p99_ms=%.2f worker_p999_ms=%.2f worker_max_ms=%.2f "
                             + "native_p50_ms=%.2f native_p99_ms=%.2f native_max_ms=%.2f p99_ratio=%.2f "
-                            + "echoes_dropped=%d apply_errors=%d source_cpu_cores=%.2f%n",
+                            + "echoes_dropped=%d apply_errors=%d source_cpu_cores=%.2f verify_rate=%d keys_verified_per_s=%.0f%n",
                     capture, rate, seconds, acked / elapsed, applied / elapsed, mesh.length,
                     pct(mesh, 50), pct(mesh, 99), pct(mesh, 99.9), pct(mesh, 100),
                     pct(nativeLags, 50), pct(nativeLags, 99), pct(nativeLags, 100), pct(mesh, 99) / pct(nativeLags, 99),
                     ab.stats().echoesDropped() + ba.stats().echoesDropped(),
-                    ab.stats().applyErrors() + ba.stats().applyErrors(), sourceCpu));
+                    ab.stats().applyErrors() + ba.stats().applyErrors(), sourceCpu, verifyRate, verified.get() / elapsed));
         }
 
     }

@@ -130,6 +130,14 @@ class DashboardE2EIT {
                     "notify-keyspace-events");
             browser.screenshot("clusters");
 
+            driver.get(base + "/#/consistency");
+            wait.until(d -> !d.findElements(By.cssSelector("section[data-mesh=shop]")).isEmpty());
+            driver.findElement(By.xpath("//section[@data-mesh='shop']//button[normalize-space()='Verify now']")).click();
+            new WebDriverWait(driver, Duration.ofSeconds(60)).until(ExpectedConditions.textToBe(
+                    By.cssSelector("section[data-mesh=shop] [data-testid=verification-state]"), "0 divergent"));
+            assertThat(api.get("/api/v1/meshes/shop/verifications").json().path(0).path("divergentKeys").asLong()).isZero();
+            browser.screenshot("consistency");
+
             driver.get(base + "/#/events");
             wait.until(d -> !d.findElements(By.cssSelector("ol.timeline li")).isEmpty());
             new Select(driver.findElement(By.cssSelector(".filters select"))).selectByValue("LINK_STATE");

@@ -293,6 +293,49 @@ class VerificationIT {
     }
 
     @Test
+    void aScheduleVerifiesTheMeshAndRepairsByItsPolicy() {
+        RedisNode a = node();
+        RedisNode b = node();
+        RedisCommands<String, String> ra = commands(a);
+        RedisCommands<String, String> rb = commands(b);
+        join("v5-a", "v5-a", a, "v5");
+        join("v5-b", "v5-b", b, "v5");
+        awaitStreaming("v5", 2);
+        assertThat(api.post("/api/v1/links/v5-a.v5-b/pause", "").status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/links/v5-b.v5-a/pause", "").status()).isEqualTo(200);
+        Eventually.await("both links paused", Duration.ofSeconds(20), () ->
+                "PAUSED".equals(api.get("/api/v1/links/v5-a.v5-b").json().path("state").asString())
+                        && "PAUSED".equals(api.get("/api/v1/links/v5-b.v5-a").json().path("state").asString()));
+        sleep(3_000);
+        for (int i = 0; i < 20; i++) {
+            ra.set("s:" + i, "a");
+            rb.set("s:" + i, "b");
+        }
+
+        Problems.assertFieldError(api.put("/api/v1/meshes/v5", "{\"verify\":{\"every\":\"10s\"}}"), "verify.every");
+        Problems.assertFieldError(api.put("/api/v1/meshes/v5", "{\"verify\":{\"every\":\"1h\",\"repair\":true}}"),
+                "verify.policy");
+        Api.Response set = api.put("/api/v1/meshes/v5", """
+                {"verify":{"every":"1h","passes":2,"repair":true,"policy":{"policy":"REGION_ORDER","order":["v5-b","v5-a"]}}}""");
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        assertThat(api.get("/api/v1/meshes/v5").json().path("verify").path("everySeconds").asLong()).isEqualTo(3600);
+
+        Eventually.await("the schedule verified and repaired", Duration.ofSeconds(60), () -> {
+            JsonNode list = api.get("/api/v1/meshes/v5/verifications").json();
+            return list.size() == 1 && "schedule".equals(list.path(0).path("repair").path("by").asString());
+        });
+        JsonNode run = api.get("/api/v1/meshes/v5/verifications").json().path(0);
+        assertThat(run.path("requestedBy").asString()).isEqualTo("schedule");
+        assertThat(run.path("divergentKeys").asLong()).isEqualTo(20);
+        assertThat(run.path("repair").path("stillDivergent").asLong()).isZero();
+        assertThat(ra.get("s:7")).as("REGION_ORDER put v5-b first").isEqualTo("b");
+        sleep(12_000); // the schedule's next run is an hour away: nothing else starts
+        assertThat(api.get("/api/v1/meshes/v5/verifications").json().size()).isEqualTo(1);
+        assertThat(api.put("/api/v1/meshes/v5", "{\"verify\":null}").status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/meshes/v5").json().path("verify").isNull()).isTrue();
+    }
+
+    @Test
     void badRequestsChangeNothingAndAVerificationWhoseControlPlaneDiedEndsFailed() {
         RedisNode a = node();
         RedisNode b = node();
