@@ -10,8 +10,8 @@ public enum EventType {
     DIVERGENCE,
     /**
      * What a link's sync did worth a line on its timeline, as its worker reports it: a keyspace resync
-     * and its counts, a full sync because the history was lost, a stale worker fenced off, a command
-     * it did not propagate.
+     * and its counts, a full sync because the history was lost, a divergence (also recorded as
+     * DIVERGENCE, with its range), a stale worker fenced off, a command it did not propagate.
      */
     SYNC,
     /** A verification of a mesh ended (with its divergent keys), or a repair of one did. */

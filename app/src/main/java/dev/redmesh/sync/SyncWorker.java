@@ -178,7 +178,8 @@ public final class SyncWorker implements AutoCloseable {
         String message = "Link " + spec.link() + ": the target applied source offsets " + found.fromOffset() + ".."
                 + found.toOffset() + " of history " + found.replid() + " that the promoted master never received ("
                 + (found.toOffset() - found.fromOffset() + 1) + " bytes); continuing on the new history";
-        log.warn(message); // on the timeline as the report's divergence, not as a note
+        log.warn(message);
+        events.accept(message);
     }
 
     public SyncStats stats() {

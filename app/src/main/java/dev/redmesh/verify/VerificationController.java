@@ -60,15 +60,15 @@ class VerificationController {
     }
 
     /** @param verify the schedule, or null to remove it */
-    record MeshSettings(VerificationService.@Nullable ScheduleRequest verify) {
+    record MeshSettings(VerificationService.ScheduleRequest verify) {
     }
 
     record MeshSettingsResponse(String mesh, VerificationService.@Nullable Schedule verify) {
     }
 
-    @org.springframework.web.bind.annotation.PutMapping("/api/v1/meshes/{mesh}")
+    @org.springframework.web.bind.annotation.PutMapping("/api/v1/meshes/{name}")
     @Operation(summary = "Set the mesh's settings: a verification schedule that may repair by a policy (verify: null removes it)")
-    MeshSettingsResponse settings(@PathVariable String mesh, @RequestBody MeshSettings settings) {
+    MeshSettingsResponse settings(@PathVariable("name") String mesh, @RequestBody MeshSettings settings) {
         return new MeshSettingsResponse(mesh, service.schedule(mesh, settings.verify()));
     }
 

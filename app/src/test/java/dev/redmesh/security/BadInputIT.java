@@ -124,7 +124,10 @@ class BadInputIT {
         }
         String logged = String.join("\n", java.util.Arrays.asList(output.getAll().split("\n"))
                 .subList(linesBefore, output.getAll().split("\n").length));
-        assertThat(logged).as("five 404s log no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
+        // other threads (a Redis client of an earlier test shutting down) may log meanwhile: only what
+        // serving these requests logged counts
+        assertThat(logged).as("five 404s log no error, no stack trace").doesNotContain("no/such/page")
+                .doesNotContain("ApiExceptionHandler").doesNotContain("ProblemErrorController").doesNotContain("dispatcherServlet");
         assertThat(logged.lines().filter(l -> l.contains("/no/such/page")).count()).as("at most a line each").isLessThanOrEqualTo(5);
 
         assertThat(DatabaseSnapshot.take(dataSource)).as("nothing stored").isEqualTo(before);
@@ -205,7 +208,10 @@ class BadInputIT {
 
     /** Values no field of that schema accepts (or, for strings, one far too long to be stored). */
     private static List<Object> wrongValues(JsonNode schema) {
-        String type = schema.path("type").asString();
+        JsonNode declared = schema.path("type");
+        String type = declared.isArray() // OpenAPI 3.1 spells an optional field ["integer", "null"]
+                ? declared.valueStream().map(JsonNode::asString).filter(t -> !t.equals("null")).findFirst().orElse("")
+                : declared.asString();
         return switch (type) {
             case "string" -> List.of(123, List.of("x"), Map.of("a", 1), "z".repeat(100_000));
             case "integer", "number" -> List.of("not a number", List.of(1), Map.of("a", 1), 1e300);

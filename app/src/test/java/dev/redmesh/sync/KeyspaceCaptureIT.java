@@ -148,6 +148,59 @@ class KeyspaceCaptureIT {
     }
 
     /**
+     * Three managed regions, six keyspace links: every region's writes reach both others exactly
+     * once — a unit written into a region is dropped by both captures of that region, so nothing
+     * travels on, back or around.
+     */
+    @Test
+    void threeManagedRegionsConvergeWithoutEchoOrRelay() throws Exception {
+        List<RedisNode> nodes = List.of(managed("KA"), managed("KA"), managed("KA"));
+        String[] names = {"a", "b", "c"};
+        List<SyncWorker> links = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            for (int t = 0; t < 3; t++) {
+                if (s != t) {
+                    links.add(keyspace(names[s] + "." + names[t], nodes.get(s), nodes.get(t)));
+                }
+            }
+        }
+        links.forEach(SyncWorker::start);
+        awaitStreaming(links.toArray(SyncWorker[]::new));
+        List<MeshWorkload> load = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            RedisNode node = nodes.get(r);
+            load.add(new MeshWorkload(names[r] + ":", () -> mesh.commands(node)));
+        }
+        Thread.sleep(5_000);
+        for (MeshWorkload w : load) {
+            w.close();
+        }
+        List<RedisCommands<String, String>> regions = nodes.stream().map(mesh::commands).toList();
+        Eventually.await("the three regions hold the same data", Duration.ofSeconds(30),
+                () -> DatasetComparison.differences(List.of(regions.get(0)), List.of(regions.get(1))).isEmpty()
+                        && DatasetComparison.differences(List.of(regions.get(0)), List.of(regions.get(2))).isEmpty());
+        for (int r = 0; r < 3; r++) {
+            for (int other = 0; other < 3; other++) {
+                load.get(r).assertExactIn(names[other], regions.get(other));
+            }
+            for (int c = 0; c < MeshWorkload.COMMANDS.length; c++) {
+                assertThat(Mesh.calls(List.of(nodes.get(r)), MeshWorkload.COMMANDS[c]))
+                        .as("%s on %s: its clients' only", MeshWorkload.COMMANDS[c], names[r]).isEqualTo(load.get(r).acked(c));
+            }
+        }
+        // each region receives the other two's keys: one RESTORE per changed key per source, and an idle mesh writes nothing
+        long[] idle = new long[3];
+        for (int r = 0; r < 3; r++) {
+            idle[r] = writes(nodes.get(r));
+        }
+        Thread.sleep(2_000);
+        for (int r = 0; r < 3; r++) {
+            assertThat(writes(nodes.get(r))).as("writes on an idle %s", names[r]).isEqualTo(idle[r]);
+        }
+        assertThat(links.stream().mapToLong(l -> l.stats().applyErrors()).sum()).isZero();
+    }
+
+    /**
      * A Redis Cluster region: notifications are local to each node, so every shard master has its
      * own capture (one assignment per master, as the fleet makes them), and the units written into
      * the cluster carry their marker in their own slot, where that slot's capture sees it.

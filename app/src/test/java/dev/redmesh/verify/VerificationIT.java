@@ -335,6 +335,84 @@ class VerificationIT {
         assertThat(api.get("/api/v1/meshes/v5").json().path("verify").isNull()).isTrue();
     }
 
+    /**
+     * A Redis Cluster region read by PSYNC and a managed region read by keyspace capture: verified
+     * clean under load (every shard's master scanned, reads routed by slot), then a conflict made
+     * while the links are paused is repaired into both kinds of region without echo.
+     */
+    @Test
+    void aRedisClusterRegionAndAKeyspaceRegionAreVerifiedAndRepaired() throws Exception {
+        dev.redmesh.localredis.LocalRedisCluster cluster = cleanup.add(dev.redmesh.localredis.LocalRedisCluster.builder()
+                .binary(RedisBinary.forVersion("7")).masters(3).replicasPerMaster(0).start());
+        RedisNode k = node("rename-command SYNC \"\"", "rename-command PSYNC \"\"", "notify-keyspace-events KA");
+        assertThat(api.put("/api/v1/regions/v6-c", "{}").status()).isIn(200, 201);
+        assertThat(api.put("/api/v1/clusters/v6-c", "{\"region\":\"v6-c\",\"mode\":\"CLUSTER\",\"seeds\":[\""
+                + cluster.seeds().get(0) + "\"],\"mesh\":\"v6\"}").status()).isIn(200, 201);
+        join("v6-k", "v6-k", k, "v6");
+        Eventually.await("the managed region is read by keyspace capture", Duration.ofSeconds(30),
+                () -> "KEYSPACE".equals(api.get("/api/v1/links/v6-k.v6-c").json().path("mode").asString()));
+        Eventually.await("every link streaming", Duration.ofSeconds(60), () -> {
+            for (String id : List.of("v6-c.v6-k", "v6-k.v6-c")) {
+                if (!"STREAMING".equals(api.get("/api/v1/links/" + id).json().path("state").asString())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        io.lettuce.core.cluster.RedisClusterClient clusterClient = io.lettuce.core.cluster.RedisClusterClient.create(cluster.uris());
+        cleanup.add(clusterClient::shutdown);
+        MeshWorkload wc = new MeshWorkload("wc:", () -> clusterClient.connect().sync(), 50);
+        MeshWorkload wk = new MeshWorkload("wk:", () -> commands(k), 50);
+        try {
+            Thread.sleep(2_000);
+            JsonNode clean = verify("v6", "{\"passes\":3,\"intervalMs\":1500}");
+            assertThat(clean.path("divergentKeys").asLong()).as(clean.toString()).isZero();
+            assertThat(clean.path("progress").path("keysChecked").asLong()).isPositive();
+        } finally {
+            wc.close();
+            wk.close();
+        }
+
+        // the keys travel k → c; then c changes them behind redmesh's back (a script that replicates
+        // nothing), so the regions differ and stay different
+        var rc = clusterClient.connect().sync();
+        RedisCommands<String, String> rk = commands(k);
+        for (int i = 0; i < 40; i++) {
+            rk.set((i % 2 == 0 ? "x:" : "y:") + i, "managed");
+        }
+        Eventually.await("the keys reached the cluster", Duration.ofSeconds(20), () -> "managed".equals(rc.get("y:39")));
+        for (int i = 0; i < 40; i++) {
+            rc.eval("redis.set_repl(redis.REPL_NONE); return redis.call('SET', KEYS[1], ARGV[1])",
+                    io.lettuce.core.ScriptOutputType.STATUS, new String[] {(i % 2 == 0 ? "x:" : "y:") + i}, "hidden");
+        }
+        sleep(2_000);
+        assertThat(rk.get("y:39")).as("the hidden write did not travel").isEqualTo("managed");
+        long restoresInCluster = cluster.masters().stream().mapToLong(m -> calls(m).get("restore")).sum();
+        long restoresInManaged = calls(k).get("restore");
+        JsonNode found = verify("v6", "{\"passes\":2,\"intervalMs\":500}");
+        long divergent = found.path("divergentKeys").asLong();
+        assertThat(divergent).as(found.toString()).isEqualTo(40);
+        assertThat(found.path("kinds").path("VALUE").asLong()).isEqualTo(40);
+        // x:* belongs to the managed region (written into the cluster), y:* to the cluster (written into the managed one)
+        Api.Response repaired = api.post("/api/v1/verifications/" + found.path("id").asString() + "/repair",
+                "{\"policy\":\"OWNER\",\"owners\":[{\"pattern\":\"x:*\",\"region\":\"v6-k\"},"
+                        + "{\"pattern\":\"y:*\",\"region\":\"v6-c\"}]}");
+        assertThat(repaired.status()).as(repaired.toString()).isEqualTo(200);
+        assertThat(repaired.json().path("repair").path("keysRepaired").asLong()).isEqualTo(divergent);
+        assertThat(repaired.json().path("repair").path("stillDivergent").asLong()).isZero();
+        sleep(3_000); // an echo would have had time to come back
+        for (int i = 0; i < 40; i++) {
+            String key = (i % 2 == 0 ? "x:" : "y:") + i;
+            assertThat(rc.get(key)).as("%s in both regions", key).isEqualTo(rk.get(key)).isEqualTo(i % 2 == 0 ? "managed" : "hidden");
+        }
+        // each repaired key was written once into the region that lost it, and nothing came back
+        assertThat(cluster.masters().stream().mapToLong(m -> calls(m).get("restore")).sum() - restoresInCluster)
+                .as("RESTOREs in the cluster: the x keys").isEqualTo(20);
+        assertThat(calls(k).get("restore") - restoresInManaged).as("RESTOREs in the managed region: the y keys").isEqualTo(20);
+        assertThat(verify("v6", "{\"passes\":2,\"intervalMs\":500}").path("divergentKeys").asLong())
+                .as("no echo undid the repair").isZero();
+    }
+
     @Test
     void badRequestsChangeNothingAndAVerificationWhoseControlPlaneDiedEndsFailed() {
         RedisNode a = node();
