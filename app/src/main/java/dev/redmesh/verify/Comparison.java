@@ -87,9 +87,23 @@ final class Comparison {
     /** Compares {@code keys} of database {@code db}; returns those that differ, in order. */
     List<Finding> compare(int db, List<byte[]> keys) {
         int n = keys.size();
+        // every member's reads are sent before any answer is awaited: the members work at once
+        List<List<RedisFuture<byte[]>>> dumps = new ArrayList<>();
+        List<List<RedisFuture<Long>>> ttls = new ArrayList<>();
+        for (Member member : members) {
+            RedisClusterAsyncCommands<byte[], byte[]> reads = member.reads(db);
+            List<RedisFuture<byte[]>> d = new ArrayList<>(n);
+            List<RedisFuture<Long>> t = new ArrayList<>(n);
+            for (byte[] key : keys) {
+                d.add(reads.dump(key));
+                t.add(reads.pttl(key));
+            }
+            dumps.add(d);
+            ttls.add(t);
+        }
         Observed[][] seen = new Observed[members.size()][];
         for (int m = 0; m < members.size(); m++) {
-            seen[m] = quick(members.get(m).reads(db), keys);
+            seen[m] = observed(dumps.get(m), ttls.get(m));
         }
         List<Finding> findings = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -150,16 +164,10 @@ final class Comparison {
         return (persistent && expiring) || (expiring && max - min > ttlToleranceMs) ? Kind.TTL : null;
     }
 
-    /** {@code DUMP} and {@code PTTL} of every key, pipelined. */
-    private Observed[] quick(RedisClusterAsyncCommands<byte[], byte[]> reads, List<byte[]> keys) {
-        List<RedisFuture<byte[]>> dumps = new ArrayList<>(keys.size());
-        List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
-        for (byte[] key : keys) {
-            dumps.add(reads.dump(key));
-            ttls.add(reads.pttl(key));
-        }
-        Observed[] seen = new Observed[keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
+    /** What the pipelined {@code DUMP}s and {@code PTTL}s of one member answered. */
+    private Observed[] observed(List<RedisFuture<byte[]>> dumps, List<RedisFuture<Long>> ttls) {
+        Observed[] seen = new Observed[dumps.size()];
+        for (int i = 0; i < dumps.size(); i++) {
             byte[] dump = await(dumps.get(i));
             long ttl = await(ttls.get(i));
             seen[i] = dump == null ? Observed.ABSENT

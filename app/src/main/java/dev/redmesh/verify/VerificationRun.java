@@ -173,10 +173,15 @@ final class VerificationRun implements Runnable {
             for (int db : dbs) {
                 for (String master : member.spec.masters()) {
                     StatefulRedisConnection<byte[], byte[]> scanner = member.connect(master, db);
-                    ScanCursor cursor = ScanCursor.INITIAL;
+                    // the next page is asked for while this one is compared
+                    RedisFuture<KeyScanCursor<byte[]>> next = scanner.async().scan(ScanCursor.INITIAL, scan);
+                    ScanCursor cursor;
                     do {
                         checkCancelled();
-                        KeyScanCursor<byte[]> page = scanner.sync().scan(cursor, scan);
+                        KeyScanCursor<byte[]> page = await(next);
+                        if (!page.isFinished()) {
+                            next = scanner.async().scan(page, scan);
+                        }
                         List<byte[]> keys = new ArrayList<>();
                         for (byte[] key : page.getKeys()) {
                             if (!startsWith(key, INTERNAL)) {

@@ -59,7 +59,7 @@ class VerificationBench {
                     }
                 });
                 sampler.start();
-                Verifier.Result r = Verifier.verify(List.of(a, b), 1_000_000, 1, 0);
+                Verifier.Result r = Verifier.verify(List.of(a, b), Integer.getInteger("bench.rate", 1_000_000), 1, 0);
                 sampler.interrupt();
                 sampler.join();
                 report.append(String.format("verify keys=%d other_encodings=%s state=%s divergent=%d keys_checked=%d "
@@ -94,8 +94,8 @@ class VerificationBench {
                     }
                     case 1 -> pending.add(async.rpush(k, "a", "b", "c", "d", "e", "f", "g", "h", "i", "j"));
                     case 2 -> pending.add(async.sadd(k, "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"));
-                    case 3 -> pending.add(async.zadd(k, 1, "a", 2, "b", 3, "c", 4, "d", 5, "e", 6, "f", 7, "g", 8, "h", 9, "i",
-                            10, "j"));
+                    case 3 -> pending.add(async.zadd(k, 1.0, "a", 2.0, "b", 3.0, "c", 4.0, "d", 5.0, "e", 6.0, "f", 7.0, "g", 8.0, "h", 9.0, "i",
+                            10.0, "j"));
                     default -> pending.add(async.set(k, "value-" + i));
                 }
                 if (pending.size() == 1000) {

@@ -16,7 +16,7 @@ import dev.redmesh.redis.TlsTrust;
 public final class Verifier {
 
     /** What one verification did. */
-    public record Result(long keysChecked, long divergent, double seconds, String state) {
+    public record Result(long keysChecked, long divergent, double seconds, String state, String reason) {
     }
 
     private Verifier() {
@@ -34,7 +34,7 @@ public final class Verifier {
                 specs, new NoStore(), TlsTrust.DEFAULT, Duration.ofSeconds(30), Clock.systemUTC(), new AtomicBoolean(),
                 outcome::set).run();
         VerificationRun.Outcome o = outcome.get();
-        return new Result(o.keysChecked(), o.divergent(), (System.nanoTime() - t0) / 1e9, o.state().name());
+        return new Result(o.keysChecked(), o.divergent(), (System.nanoTime() - t0) / 1e9, o.state().name(), o.reason());
     }
 
     /** Keeps nothing: the benchmark reads the outcome. */
