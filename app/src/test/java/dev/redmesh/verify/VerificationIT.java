@@ -224,6 +224,16 @@ class VerificationIT {
         return calls;
     }
 
+    /** Pauses links and waits until their workers have stopped: nothing written after this travels. */
+    private void pause(String... links) {
+        for (String link : links) {
+            assertThat(api.post("/api/v1/links/" + link + "/pause", "").status()).isEqualTo(200);
+        }
+        Eventually.await("links paused", Duration.ofSeconds(20), () -> java.util.Arrays.stream(links)
+                .allMatch(l -> "PAUSED".equals(api.get("/api/v1/links/" + l).json().path("state").asString())));
+        sleep(3_000); // their workers have stopped
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -260,12 +270,7 @@ class VerificationIT {
         Eventually.await("the copy arrived", Duration.ofSeconds(20), () -> rb.exists("k:deleted") == 1);
 
         // both links paused while each region writes: nothing of it travels
-        assertThat(api.post("/api/v1/links/v3-a.v3-b/pause", "").status()).isEqualTo(200);
-        assertThat(api.post("/api/v1/links/v3-b.v3-a/pause", "").status()).isEqualTo(200);
-        Eventually.await("both links paused", Duration.ofSeconds(20), () ->
-                "PAUSED".equals(api.get("/api/v1/links/v3-a.v3-b").json().path("state").asString())
-                        && "PAUSED".equals(api.get("/api/v1/links/v3-b.v3-a").json().path("state").asString()));
-        sleep(3_000); // their workers have stopped
+        pause("v3-a.v3-b", "v3-b.v3-a"); // their workers have stopped
         ra.set("k:missing-in-b", "x");
         ra.pexpire("k:ttl", 600_000);
         ra.del("k:deleted");
@@ -301,12 +306,7 @@ class VerificationIT {
         join("v5-a", "v5-a", a, "v5");
         join("v5-b", "v5-b", b, "v5");
         awaitStreaming("v5", 2);
-        assertThat(api.post("/api/v1/links/v5-a.v5-b/pause", "").status()).isEqualTo(200);
-        assertThat(api.post("/api/v1/links/v5-b.v5-a/pause", "").status()).isEqualTo(200);
-        Eventually.await("both links paused", Duration.ofSeconds(20), () ->
-                "PAUSED".equals(api.get("/api/v1/links/v5-a.v5-b").json().path("state").asString())
-                        && "PAUSED".equals(api.get("/api/v1/links/v5-b.v5-a").json().path("state").asString()));
-        sleep(3_000);
+        pause("v5-a.v5-b", "v5-b.v5-a");
         for (int i = 0; i < 20; i++) {
             ra.set("s:" + i, "a");
             rb.set("s:" + i, "b");
