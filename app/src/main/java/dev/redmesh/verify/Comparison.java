@@ -72,7 +72,21 @@ final class Comparison {
         }
     }
 
+    /** A key of a database, as a map key. */
+    record DbKey(int db, byte[] key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof DbKey other && other.db == db && java.util.Arrays.equals(other.key, key);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * db + java.util.Arrays.hashCode(key);
+        }
+    }
+
     private static final int CHUNK = 1000;
+    private static final int PAGE = 500;
 
     private final List<Member> members;
     private final long ttlToleranceMs;
@@ -117,6 +131,40 @@ final class Comparison {
             }
         }
         return findings;
+    }
+
+    /**
+     * Compares {@code keys} again, in pages of {@value #PAGE} per database; {@code afterPage} runs
+     * after each (pacing, cancellation). Returns those that still differ.
+     */
+    LinkedHashMap<DbKey, Finding> compare(java.util.Collection<DbKey> keys, Runnable afterPage) {
+        LinkedHashMap<DbKey, Finding> still = new LinkedHashMap<>();
+        Map<Integer, List<byte[]>> page = new java.util.TreeMap<>();
+        int held = 0;
+        for (DbKey k : keys) {
+            page.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k.key());
+            if (++held == PAGE) {
+                comparePage(page, still, afterPage);
+                page.clear();
+                held = 0;
+            }
+        }
+        comparePage(page, still, afterPage);
+        return still;
+    }
+
+    private void comparePage(Map<Integer, List<byte[]>> page, LinkedHashMap<DbKey, Finding> still, Runnable afterPage) {
+        for (Map.Entry<Integer, List<byte[]>> db : page.entrySet()) {
+            for (Finding f : compare(db.getKey(), db.getValue())) {
+                still.put(new DbKey(f.db(), f.key()), f);
+            }
+            afterPage.run();
+        }
+    }
+
+    /** Keeps only the findings that every member still held as at {@code previous}: a difference, not a write in flight. */
+    static void keepUnchanged(Map<DbKey, Finding> findings, Map<DbKey, Finding> previous) {
+        findings.entrySet().removeIf(f -> !f.getValue().unchangedSince(previous.get(f.getKey())));
     }
 
     private Kind classify(Observed[][] seen, int i, int db, byte[] key) {

@@ -3,7 +3,6 @@ package dev.redmesh.verify;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,18 +80,6 @@ final class VerificationRun implements Runnable {
         }
     }
 
-    record DbKey(int db, byte[] key) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof DbKey other && other.db == db && Arrays.equals(other.key, key);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * db + Arrays.hashCode(key);
-        }
-    }
-
     @Override
     public void run() {
         List<Member> members = new ArrayList<>();
@@ -106,22 +93,22 @@ final class VerificationRun implements Runnable {
             }
             Comparison comparison = new Comparison(members, request.ttlToleranceMs(), timeout);
             long[] overflow = {0};
-            LinkedHashMap<DbKey, Comparison.Finding> candidates = firstPass(members, comparison, overflow);
+            LinkedHashMap<Comparison.DbKey, Comparison.Finding> candidates = firstPass(members, comparison, overflow);
             passes.add(new VerificationStore.PassCount(1, candidates.size() + overflow[0]));
             progress(true);
             long inFlight = 0;
             for (int pass = 2; pass <= request.passes() && !candidates.isEmpty(); pass++) {
                 sleep(request.intervalMs());
-                LinkedHashMap<DbKey, Comparison.Finding> previous = candidates;
-                candidates = recheck(comparison, previous.keySet());
+                LinkedHashMap<Comparison.DbKey, Comparison.Finding> previous = candidates;
+                candidates = comparison.compare(previous.keySet(), this::paced);
                 inFlight = 0;
-                for (Map.Entry<DbKey, Comparison.Finding> c : candidates.entrySet()) {
+                for (Map.Entry<Comparison.DbKey, Comparison.Finding> c : candidates.entrySet()) {
                     inFlight += c.getValue().unchangedSince(previous.get(c.getKey())) ? 0 : 1;
                 }
                 passes.add(new VerificationStore.PassCount(pass, candidates.size() + overflow[0]));
                 progress(true);
                 if (pass == request.passes()) {
-                    candidates.entrySet().removeIf(c -> !c.getValue().unchangedSince(previous.get(c.getKey())));
+                    Comparison.keepUnchanged(candidates, previous);
                 }
             }
             Map<String, Long> kinds = new TreeMap<>();
@@ -157,8 +144,8 @@ final class VerificationRun implements Runnable {
     }
 
     /** Every member's keys; a key an earlier member holds was compared from there. */
-    private LinkedHashMap<DbKey, Comparison.Finding> firstPass(List<Member> members, Comparison comparison, long[] overflow) {
-        LinkedHashMap<DbKey, Comparison.Finding> candidates = new LinkedHashMap<>();
+    private LinkedHashMap<Comparison.DbKey, Comparison.Finding> firstPass(List<Member> members, Comparison comparison, long[] overflow) {
+        LinkedHashMap<Comparison.DbKey, Comparison.Finding> candidates = new LinkedHashMap<>();
         boolean anySlotted = members.stream().anyMatch(m -> m.spec.slotted());
         TreeSet<Integer> dbs = new TreeSet<>();
         for (Member m : members) {
@@ -192,7 +179,7 @@ final class VerificationRun implements Runnable {
                         keys = notInEarlier(members.subList(0, i), db, keys);
                         for (Comparison.Finding f : comparison.compare(db, keys)) {
                             if (candidates.size() < MAX_CANDIDATES) {
-                                candidates.put(new DbKey(db, f.key()), f);
+                                candidates.put(new Comparison.DbKey(db, f.key()), f);
                             } else {
                                 overflow[0]++;
                             }
@@ -205,34 +192,6 @@ final class VerificationRun implements Runnable {
             }
         }
         return candidates;
-    }
-
-    /** Compares the keys again; returns those that still differ. */
-    LinkedHashMap<DbKey, Comparison.Finding> recheck(Comparison comparison, java.util.Collection<DbKey> keys) {
-        LinkedHashMap<DbKey, Comparison.Finding> still = new LinkedHashMap<>();
-        Map<Integer, List<byte[]>> page = new TreeMap<>();
-        int held = 0;
-        for (DbKey k : keys) {
-            page.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k.key());
-            if (++held == PAGE) {
-                recheckPage(comparison, page, still);
-                page.clear();
-                held = 0;
-            }
-        }
-        recheckPage(comparison, page, still);
-        return still;
-    }
-
-    private void recheckPage(Comparison comparison, Map<Integer, List<byte[]>> page,
-                             LinkedHashMap<DbKey, Comparison.Finding> still) {
-        for (Map.Entry<Integer, List<byte[]>> db : page.entrySet()) {
-            checkCancelled();
-            for (Comparison.Finding f : comparison.compare(db.getKey(), db.getValue())) {
-                still.put(new DbKey(f.db(), f.key()), f);
-            }
-            pace();
-        }
     }
 
     /** The keys none of {@code earlier} holds (those were compared when the earlier member was scanned). */
@@ -272,6 +231,12 @@ final class VerificationRun implements Runnable {
             regions.put(region, seen);
         });
         return regions;
+    }
+
+    /** Between two pages of a recheck: cancelled or not, and paced. */
+    private void paced() {
+        checkCancelled();
+        pace();
     }
 
     /** Keeps the keys read per second at or below the request's rate. */

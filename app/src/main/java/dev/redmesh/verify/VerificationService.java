@@ -419,7 +419,7 @@ public class VerificationService implements DisposableBean {
             for (VerificationStore.StoredKey k : keys) {
                 byDb.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k.key());
             }
-            List<VerificationRun.DbKey> touched = new ArrayList<>();
+            List<Comparison.DbKey> touched = new ArrayList<>();
             for (Map.Entry<Integer, List<byte[]>> db : byDb.entrySet()) {
                 List<byte[]> all = db.getValue();
                 for (int from = 0; from < all.size(); from += 500) {
@@ -449,7 +449,7 @@ public class VerificationService implements DisposableBean {
                         }
                         if (any) {
                             repairedKeys++;
-                            touched.add(new VerificationRun.DbKey(db.getKey(), page.get(k)));
+                            touched.add(new Comparison.DbKey(db.getKey(), page.get(k)));
                         }
                     }
                     for (int m = 0; m < members.size(); m++) {
@@ -465,14 +465,12 @@ public class VerificationService implements DisposableBean {
             }
             // the repaired keys, compared again as a verification compares them (two passes)
             Comparison comparison = new Comparison(members, row.request().ttlToleranceMs(), REDIS_TIMEOUT);
-            VerificationRun recheck = new VerificationRun(id, row.mesh(), row.request(), specs, store, tls.trust(),
-                    REDIS_TIMEOUT, clock, new AtomicBoolean(), o -> { });
-            var still = recheck.recheck(comparison, touched);
+            var still = comparison.compare(touched, () -> { });
             if (!still.isEmpty()) {
                 sleepQuietly(row.request().intervalMs());
                 var first = still;
-                still = recheck.recheck(comparison, first.keySet());
-                still.entrySet().removeIf(c -> !c.getValue().unchangedSince(first.get(c.getKey())));
+                still = comparison.compare(first.keySet(), () -> { });
+                Comparison.keepUnchanged(still, first);
             }
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("state", "DONE");
