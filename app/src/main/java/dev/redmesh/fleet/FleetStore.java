@@ -15,6 +15,7 @@ import dev.redmesh.cluster.ClusterReadModel;
 import dev.redmesh.cluster.ClusterSecrets;
 import dev.redmesh.link.LinkMode;
 import dev.redmesh.sync.Capture;
+import dev.redmesh.sync.Resync;
 import dev.redmesh.link.LinkReadModel;
 import dev.redmesh.topology.ShardReadModel;
 import dev.redmesh.worker.AssignmentPhase;
@@ -72,11 +73,11 @@ class FleetStore {
         }
         int[] held = jdbc.batchUpdate("""
                 update assignment set lease_expires_at = ?, phase = ?, applied_offset = ?, lag_bytes = ?, lag_ms = ?,
-                    ops_per_sec = ?, last_error = ?, reported_at = ?
+                    ops_per_sec = ?, last_error = ?, reported_at = ?, resync = ?
                 where id = ? and worker_id = ? and epoch = ?""", reports.stream().map(report -> new Object[] {
                 ts(now.plus(lease)), report.phase().name(), report.appliedOffset(), nonNegative(report.lagBytes()),
-                nonNegative(report.lagMs()), report.opsPerSec(), report.error(), ts(now), report.id(), workerId,
-                report.epoch()}).toList());
+                nonNegative(report.lagMs()), report.opsPerSec(), report.error(), ts(now), report.resync() == null ? Resync.NONE.name() : report.resync().name(), report.id(),
+                workerId, report.epoch()}).toList());
         Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         List<Object[]> samples = new ArrayList<>();
         List<FleetProtocol.AssignmentReport> holding = new ArrayList<>();
@@ -228,7 +229,7 @@ class FleetStore {
         List<AssignmentRow> held = jdbc.query("select * from assignment where worker_id = ? order by id", FleetStore::assignment,
                 workerId);
         if (held.isEmpty()) {
-            return new FleetProtocol.Orders(leaseMs, fingerprint(List.of()), List.of());
+            return new FleetProtocol.Orders(leaseMs, fingerprint(List.of()), List.of(), Map.of());
         }
         Map<String, ClusterReadModel.Row> clusters = clusters();
         Map<String, LinkReadModel.Row> links = new HashMap<>();
@@ -247,6 +248,8 @@ class FleetStore {
         java.util.function.Function<ClusterReadModel.Row, String> password = cluster -> sealed.computeIfAbsent(cluster.name(),
                 name -> java.util.Optional.ofNullable(seal.apply(secrets.password(name, cluster.passwordCiphertext())))).orElse(null);
         List<FleetProtocol.AssignmentSpec> specs = new ArrayList<>();
+        Map<String, Long> inbound = inboundCoverage(links.values());
+        Map<String, Long> covered = new HashMap<>();
         for (AssignmentRow a : held) {
             LinkReadModel.Row link = links.get(a.linkId());
             ClusterReadModel.Row source = link == null ? null : clusters.get(link.source());
@@ -265,8 +268,51 @@ class FleetStore {
                                     true, target.username(), targetPassword, target.tls()),
                     link.include(), link.exclude(), link.mode() == LinkMode.KEYSPACE ? Capture.KEYSPACE : Capture.PSYNC,
                     target.readsKeyspace()));
+            covered.put(a.id(), inbound.getOrDefault(source.name(), Long.MAX_VALUE));
         }
-        return new FleetProtocol.Orders(leaseMs, fingerprint(specs), specs);
+        return new FleetProtocol.Orders(leaseMs, fingerprint(specs), specs, covered);
+    }
+
+    /**
+     * Per cluster that some link leads into: the time up to which every such link has applied what its
+     * source was written ({@link FleetProtocol.Orders#covered}). A link covers up to its assignments'
+     * oldest {@code reported_at − lag_ms}, and nothing (0) while any of them is not streaming, is
+     * reconciling or has no report; a link without assignments (paused, not planned yet) covers
+     * nothing. A link whose resync waits ({@link Resync#WAITING}) will not cover the keys it waits on
+     * before the waiting side decides: where such links are all that does not cover, the answer is
+     * {@link FleetProtocol.Orders#UNDECIDABLE}. Envoy's write mirroring is no worker's: it mirrors as
+     * clients write and holds nothing back.
+     */
+    private Map<String, Long> inboundCoverage(java.util.Collection<LinkReadModel.Row> links) {
+        Map<String, Long> byLink = new HashMap<>();
+        Map<String, Boolean> waiting = new HashMap<>();
+        jdbc.query("select link_id, phase, lag_ms, reported_at, resync from assignment", rs -> {
+            Timestamp reported = rs.getTimestamp("reported_at");
+            long lag = rs.getLong("lag_ms");
+            boolean known = !rs.wasNull() && reported != null
+                    && AssignmentPhase.STREAMING.name().equals(rs.getString("phase"));
+            String resync = rs.getString("resync");
+            String link = rs.getString("link_id");
+            if (known && Resync.WAITING.name().equals(resync)) {
+                waiting.put(link, true);
+                byLink.merge(link, Long.MAX_VALUE, Math::min);
+            } else {
+                byLink.merge(link, known && Resync.NONE.name().equals(resync) ? reported.getTime() - lag : 0, Math::min);
+            }
+        });
+        Map<String, Long> byCluster = new HashMap<>();
+        Map<String, Boolean> undecidable = new HashMap<>();
+        for (LinkReadModel.Row link : links) {
+            if (link.mode() != LinkMode.PROXY_MIRROR && !link.source().equals(link.target())) {
+                byCluster.merge(link.target(), byLink.getOrDefault(link.id(), 0L), Math::min);
+                if (waiting.containsKey(link.id())) {
+                    undecidable.put(link.target(), true);
+                }
+            }
+        }
+        undecidable.keySet().forEach(cluster -> byCluster.computeIfPresent(cluster,
+                (c, upTo) -> upTo == 0 ? 0 : FleetProtocol.Orders.UNDECIDABLE));
+        return byCluster;
     }
 
     /** Changes whenever the worker's set of assignments, their epochs or endpoints change. */
@@ -297,7 +343,8 @@ class FleetStore {
                   Instant now) {
         jdbc.update("""
                 update assignment set source_node = ?, target_node = ?, epoch = ?, worker_id = ?, lease_expires_at = ?,
-                    phase = null, last_error = null, reported_at = null, updated_at = ? where id = ?""",
+                    phase = null, last_error = null, reported_at = null, resync = 'NONE', updated_at = ?
+                where id = ?""",
                 sourceNode, targetNode, epoch, workerId, ts(leaseExpiresAt), ts(now), id);
     }
 

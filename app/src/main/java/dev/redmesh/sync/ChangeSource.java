@@ -36,6 +36,19 @@ interface ChangeSource extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * Where the source learns how far the links <em>into</em> its cluster have carried their sources'
+     * writes (ms since the epoch; {@link dev.redmesh.worker.FleetProtocol.Orders#covered}). Called
+     * before {@link #start()}; a source that never reverts the target's state ignores it.
+     */
+    default void inboundCoverage(java.util.function.LongSupplier covered) {
+    }
+
+    /** Where a resync is: under way, the source's writes from before the capture began may not be applied yet. */
+    default Resync resync() {
+        return Resync.NONE;
+    }
+
     /** Stops reading; the queue may still hold what was read. Never throws. */
     @Override
     void close();

@@ -65,6 +65,11 @@ final class KeyspaceSource implements ChangeSource {
      * the target wrote (which reaches the source through the opposite link) is equal again by then.
      */
     static final Duration RESYNC_DELAY = Duration.ofSeconds(2);
+    /**
+     * How long a resync waits for the links into its source to cover a key the target holds
+     * differently before it leaves the key to verification.
+     */
+    static final Duration RESYNC_WAIT = Duration.ofSeconds(30);
 
     /** How often a beat is published on the source to time the lag (see {@link Beats}). */
     static final Duration BEAT_EVERY = Duration.ofMillis(250);
@@ -109,6 +114,8 @@ final class KeyspaceSource implements ChangeSource {
     private final boolean resumed;
     private final Consumer<String> events;
     private final Duration resyncDelay;
+    private volatile Resync resync = Resync.NONE;
+    private volatile java.util.function.LongSupplier inboundCovered = () -> Long.MAX_VALUE;
     private RedisClusterClient targetCluster;
     private RedisClient targetClient;
     private StatefulConnection<byte[], byte[]> targetReader;
@@ -279,14 +286,7 @@ final class KeyspaceSource implements ChangeSource {
                     gap = false;
                     resync("keyspace notifications were interrupted");
                 }
-                List<DbKey> keys = takeDirty();
-                if (!keys.isEmpty()) {
-                    read(keys);
-                }
-                long dropped = echoes.getAndSet(0);
-                if (dropped > 0) {
-                    stats.echoesDropped(dropped);
-                }
+                streamOnce();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -347,12 +347,36 @@ final class KeyspaceSource implements ChangeSource {
     /**
      * Closes a gap in the notifications (or a restart) without trusting either side blindly: every
      * key of either side is compared (its {@code DUMP}); a key that differs is read again on both
-     * sides after {@link #RESYNC_DELAY}, and the source's state is applied only if neither side
-     * changed it meanwhile and they still differ. A key the target's clients wrote reaches the source
-     * through the opposite link within that delay and is equal by then; a key being written right
-     * now is notified and travels as usual. What remains is what the gap lost, and only that is applied.
+     * sides after {@link #RESYNC_DELAY} (the stream carries on meanwhile), and only what neither side
+     * changed and still differs is what the gap may have lost:
+     * <ul>
+     * <li>a key the target lacks gets the source's state at once: nothing of the target's is lost by it
+     *     (a delete the target's clients made during a gap of the opposite link too is undone: the key
+     *     stays in both regions);</li>
+     * <li>a key the target holds differently — reverted or deleted by the source's state — may be a
+     *     state the target's own clients wrote (or another region's) that is still on its way to the
+     *     source: it waits until every link into the source covers the moment it was seen
+     *     ({@link #inboundCoverage}), is read again, and gets the source's state only if it still
+     *     differs unchanged. If the links into the source do not cover it within {@link #RESYNC_WAIT}
+     *     (one of them is down, or resyncing too), the key is left as it is, on the timeline, for
+     *     verification to find: a blind apply could lose a client's write.</li>
+     * </ul>
+     * While a resync compares and restores the link reports {@link Resync#RECONCILING}, and so covers
+     * nothing of its source: the opposite direction's resync does not decide on a key this one has
+     * yet to carry. Once what the target lacked is applied it reports {@link Resync#WAITING}: if the
+     * opposite direction waits too, both wait on keys each side holds differently, a conflict neither
+     * can decide ({@link Resync#UNDECIDABLE}), and both leave them.
      */
     private void resync(String why) throws InterruptedException {
+        resync = Resync.RECONCILING;
+        try {
+            reconcile(why);
+        } finally {
+            resync = Resync.NONE;
+        }
+    }
+
+    private void reconcile(String why) throws InterruptedException {
         long started = System.nanoTime();
         RedisClusterAsyncCommands<byte[], byte[]> target = targetReads();
         Map<DbKey, long[]> candidates = new LinkedHashMap<>();
@@ -391,41 +415,141 @@ final class KeyspaceSource implements ChangeSource {
             }
         }
         reader.sync().select(0);
+        selectTarget(0);
         long differing = candidates.size();
-        long restored = 0;
-        long deleted = 0;
+        long[] applied = new long[2]; // restored, deleted
+        boolean undecidable = false;
+        long held = 0;
+        long waited = 0;
+        List<DbKey> left = List.of();
         if (!candidates.isEmpty()) {
-            Thread.sleep(resyncDelay.toMillis());
-            Map<Integer, List<DbKey>> byDb = new java.util.TreeMap<>();
-            candidates.keySet().forEach(k -> byDb.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k));
-            for (Map.Entry<Integer, List<DbKey>> entry : byDb.entrySet()) {
-                selectTarget(entry.getKey());
-                reader.sync().select(entry.getKey());
-                List<DbKey> keys = entry.getValue();
-                long[][] again = digests(entry.getKey(), keys.stream().map(DbKey::key).toList(), target);
-                List<DbKey> lost = new ArrayList<>();
-                for (int i = 0; i < keys.size(); i++) {
-                    long[] before = candidates.get(keys.get(i));
-                    if (again[i][0] == before[0] && again[i][1] == before[1] && again[i][0] != again[i][1]) {
-                        lost.add(keys.get(i));
-                        if (again[i][0] == MISSING) {
-                            deleted++;
-                        } else {
-                            restored++;
-                        }
-                    }
+            streamFor(resyncDelay, () -> false);
+            Map<DbKey, long[]> stable = unchanged(candidates, target);
+            Map<DbKey, long[]> targetHolds = new LinkedHashMap<>();
+            List<DbKey> targetLacks = new ArrayList<>();
+            stable.forEach((key, digest) -> {
+                if (digest[1] == MISSING) {
+                    targetLacks.add(key);
+                } else {
+                    targetHolds.put(key, digest);
                 }
-                reader.sync().select(0);
-                for (int i = 0; i < lost.size(); i += READ_BATCH) {
-                    read(lost.subList(i, Math.min(lost.size(), i + READ_BATCH)));
+            });
+            apply(targetLacks, stable, applied);
+            held = targetHolds.size();
+            if (!targetHolds.isEmpty()) {
+                // on the target before saying so: the opposite direction's resync decides on what it sees there
+                long restoredUpTo = sequence.get();
+                streamFor(RESYNC_WAIT, () -> appliedSequence >= restoredUpTo);
+                resync = Resync.WAITING;
+                long seen = System.currentTimeMillis();
+                long waitStarted = System.nanoTime();
+                boolean covered = streamFor(RESYNC_WAIT, () -> {
+                    long upTo = inboundCovered.getAsLong();
+                    return upTo >= seen || upTo == Resync.UNDECIDABLE;
+                }) && inboundCovered.getAsLong() >= seen;
+                undecidable = !covered && inboundCovered.getAsLong() == Resync.UNDECIDABLE;
+                waited = (System.nanoTime() - waitStarted) / 1_000_000;
+                Map<DbKey, long[]> still = unchanged(targetHolds, target);
+                if (covered) {
+                    apply(List.copyOf(still.keySet()), still, applied);
+                } else {
+                    left = List.copyOf(still.keySet());
                 }
             }
         }
-        String message = String.format("Link %s: resync after %s: %d keys compared, %d differed, %d applied (%d restored,"
-                + " %d deleted) in %d ms", spec.link(), why, compared, differing, restored + deleted, restored, deleted,
-                (System.nanoTime() - started) / 1_000_000);
-        log.info(message);
-        events.accept(message);
+        StringBuilder message = new StringBuilder(String.format("Link %s: resync after %s: %d keys compared, %d differed,"
+                + " %d applied (%d restored, %d deleted) in %d ms", spec.link(), why, compared, differing,
+                applied[0] + applied[1], applied[0], applied[1], (System.nanoTime() - started) / 1_000_000));
+        if (held > 0) {
+            message.append(String.format("; %d the target holds waited %d ms for the links into the source", held, waited));
+        }
+        if (!left.isEmpty()) {
+            message.append(String.format("; %d left as they are, for verification: %s, so the target's state may be its"
+                    + " clients' newest (%s)", left.size(), undecidable
+                    ? "the opposite direction resyncs too and holds them differently (written on both sides of a gap)"
+                    : "the links into the source did not stream within " + RESYNC_WAIT.toSeconds() + " s (one is down,"
+                            + " paused or resyncing)", sample(left)));
+        }
+        log.info(message.toString());
+        events.accept(message.toString());
+    }
+
+    /** The candidates whose digests on both sides are still the ones given and still differ, with them. */
+    private Map<DbKey, long[]> unchanged(Map<DbKey, long[]> candidates, RedisClusterAsyncCommands<byte[], byte[]> target) {
+        Map<Integer, List<DbKey>> byDb = new java.util.TreeMap<>();
+        candidates.keySet().forEach(k -> byDb.computeIfAbsent(k.db(), d -> new ArrayList<>()).add(k));
+        Map<DbKey, long[]> unchanged = new LinkedHashMap<>();
+        for (Map.Entry<Integer, List<DbKey>> entry : byDb.entrySet()) {
+            selectTarget(entry.getKey());
+            reader.sync().select(entry.getKey());
+            List<DbKey> keys = entry.getValue();
+            long[][] again = digests(entry.getKey(), keys.stream().map(DbKey::key).toList(), target);
+            for (int i = 0; i < keys.size(); i++) {
+                long[] before = candidates.get(keys.get(i));
+                if (again[i][0] == before[0] && again[i][1] == before[1] && again[i][0] != again[i][1]) {
+                    unchanged.put(keys.get(i), before);
+                }
+            }
+        }
+        reader.sync().select(0);
+        selectTarget(0);
+        return unchanged;
+    }
+
+    /** Carries the source's current state of {@code keys} as the stream does; counts restores and deletes. */
+    private void apply(List<DbKey> keys, Map<DbKey, long[]> digests, long[] applied) throws InterruptedException {
+        for (DbKey key : keys) {
+            applied[digests.get(key)[0] == MISSING ? 1 : 0]++;
+        }
+        for (int i = 0; i < keys.size(); i += READ_BATCH) {
+            read(keys.subList(i, Math.min(keys.size(), i + READ_BATCH)));
+        }
+    }
+
+    /**
+     * Carries notified changes for up to {@code max}, or until {@code done}; returns whether it was
+     * done. A resync's waits are spent streaming, so a long one holds nothing back.
+     */
+    private boolean streamFor(Duration max, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!closed) {
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            streamOnce();
+        }
+        return false;
+    }
+
+    /** Reads and carries one batch of notified keys (waiting briefly for one). */
+    private void streamOnce() throws InterruptedException {
+        List<DbKey> keys = takeDirty();
+        if (!keys.isEmpty()) {
+            read(keys);
+        }
+        long dropped = echoes.getAndSet(0);
+        if (dropped > 0) {
+            stats.echoesDropped(dropped);
+        }
+    }
+
+    private static String sample(List<DbKey> keys) {
+        List<String> names = keys.stream().limit(5).map(k -> (k.db() == 0 ? "" : "db" + k.db() + " ")
+                + new String(k.key(), StandardCharsets.UTF_8)).toList();
+        return String.join(", ", names) + (keys.size() > names.size() ? ", …" : "");
+    }
+
+    @Override
+    public void inboundCoverage(java.util.function.LongSupplier covered) {
+        this.inboundCovered = covered;
+    }
+
+    @Override
+    public Resync resync() {
+        return resync;
     }
 
     private static final long MISSING = Long.MIN_VALUE;
@@ -594,8 +718,12 @@ final class KeyspaceSource implements ChangeSource {
 
     @Override
     public void applied(long offset) {
+        appliedSequence = offset;
         beats.applied(offset, System.nanoTime());
     }
+
+    /** The last change the applying thread reports applied ({@link #applied}). */
+    private volatile long appliedSequence = -1;
 
     @Override
     public long lagMs() {

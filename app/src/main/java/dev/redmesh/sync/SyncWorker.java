@@ -162,6 +162,7 @@ public final class SyncWorker implements AutoCloseable {
         Checkpoint resume = psync ? plan.from() : standing.resume();
         long planned = System.nanoTime();
         source = sources.open(spec, catalog, writer.rdbVersion(), queue, stats, resume, events);
+        source.inboundCoverage(inboundCoverage);
         running = true;
         applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());
         applier.start();
@@ -213,6 +214,24 @@ public final class SyncWorker implements AutoCloseable {
     public long measuredLagMs() {
         ChangeSource s = source;
         return s == null ? -1 : s.lagMs();
+    }
+
+    /**
+     * How far the links into this link's source cluster have carried their writes, as the fleet's
+     * control plane reports it ({@link ChangeSource#inboundCoverage}). Without a fleet (configured
+     * links, the engine alone) nothing is known of them and a resync trusts its two reads: unlimited.
+     * Set before {@link #start()}.
+     */
+    public void inboundCoverage(java.util.function.LongSupplier covered) {
+        this.inboundCoverage = covered;
+    }
+
+    private java.util.function.LongSupplier inboundCoverage = () -> Long.MAX_VALUE;
+
+    /** Where a keyspace resync is ({@link ChangeSource#resync}); no I/O. */
+    public Resync resync() {
+        ChangeSource s = source;
+        return s == null ? Resync.NONE : s.resync();
     }
 
     /** Source offset read from the replication stream so far, -1 before streaming; no I/O. */

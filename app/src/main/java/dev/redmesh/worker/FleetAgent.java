@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.redmesh.lifecycle.PeriodicLoop;
 import dev.redmesh.sync.KeyFilter;
+import dev.redmesh.sync.Resync;
 import dev.redmesh.redis.RedisEndpoint;
 import dev.redmesh.sync.SyncOptions;
 import dev.redmesh.sync.SyncStats;
@@ -122,6 +123,8 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         int samples;
         volatile Thread starter;
         volatile boolean slowReported;
+        /** The control plane's {@link FleetProtocol.Orders#covered} for this assignment; 0 until it says. */
+        volatile long covered;
         /** The sync's notes not yet carried by an answered heartbeat, oldest first. */
         final java.util.concurrent.LinkedBlockingDeque<String> notes = new java.util.concurrent.LinkedBlockingDeque<>(MAX_NOTES);
 
@@ -202,7 +205,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             carried.put(r, notes);
             reports.add(new FleetProtocol.AssignmentReport(r.spec.id(), r.spec.epoch(), r.phase,
                     s == null ? -1 : s.appliedOffset(), s == null ? -1 : s.lagBytes(), measured >= 0 ? measured : r.lag.lagMs(),
-                    s == null ? 0 : s.opsPerSec(), r.error, divergence(s), notes));
+                    s == null ? 0 : s.opsPerSec(), r.error, divergence(s), notes, worker == null ? Resync.NONE : worker.resync()));
         }
         FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,
                 version(), reports);
@@ -283,6 +286,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
         }
         Map<String, FleetProtocol.AssignmentSpec> wanted = new java.util.HashMap<>();
         orders.assignments().forEach(a -> wanted.put(a.id(), a));
+        Map<String, Long> covered = orders.covered() == null ? Map.of() : orders.covered();
         for (Running r : List.copyOf(running.values())) {
             FleetProtocol.AssignmentSpec want = wanted.get(r.spec.id());
             boolean retry = r.phase == AssignmentPhase.FAILED
@@ -292,9 +296,11 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                 lifecycle.execute(() -> stop(r, want == null ? "no longer assigned" : retry ? "retrying" : "epoch " + want.epoch()));
             }
         }
+        running.values().forEach(r -> r.covered = covered.getOrDefault(r.spec.id(), 0L));
         for (FleetProtocol.AssignmentSpec want : orders.assignments()) {
             if (!running.containsKey(want.id())) {
                 Running r = new Running(want);
+                r.covered = covered.getOrDefault(want.id(), 0L);
                 running.put(want.id(), r);
                 r.startedAt = System.nanoTime();
                 lifecycle.execute(() -> begin(r));
@@ -314,6 +320,7 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
                         r.notes.pollFirst();
                     }
                 });
+        worker.inboundCoverage(() -> r.covered);
         r.worker = worker;
         worker.stats().onPhaseChange(samples::wake);
         try {

@@ -3,6 +3,7 @@ package dev.redmesh.worker;
 import org.jspecify.annotations.Nullable;
 
 import dev.redmesh.sync.Capture;
+import dev.redmesh.sync.Resync;
 
 import java.util.List;
 
@@ -32,9 +33,12 @@ public final class FleetProtocol {
      * @param divergence the latest divergence this assignment's sync met, or null (docs/sync.md)
      * @param notes   what the sync did worth a line on the link's timeline since the last answered
      *                heartbeat (a keyspace resync and its counts); null or empty when nothing
+     * @param resync  where a keyspace resync is ({@link Resync}; null: none): what the control plane
+     *                tells the opposite direction's resync depends on it ({@link Orders#covered})
      */
     public record AssignmentReport(String id, long epoch, AssignmentPhase phase, long appliedOffset, long lagBytes, long lagMs,
-                                   double opsPerSec, String error, Divergence divergence, List<String> notes) {
+                                   double opsPerSec, String error, Divergence divergence, List<String> notes,
+                                   Resync resync) {
     }
 
     /**
@@ -44,8 +48,24 @@ public final class FleetProtocol {
     public record Divergence(String replid, long fromOffset, long toOffset, java.time.Instant at) {
     }
 
-    /** The control plane's answer: what the worker must run now, and for how long a lease lasts. */
-    public record Orders(long leaseMs, String fingerprint, List<AssignmentSpec> assignments) {
+    /**
+     * The control plane's answer: what the worker must run now, and for how long a lease lasts.
+     *
+     * @param covered per assignment id: the time (ms since the epoch, the control plane's clock) up to
+     *                which every link <em>into</em> the assignment's source cluster has applied what its
+     *                own source was written; {@link Long#MAX_VALUE} when no link leads into it, 0 when
+     *                one of them is not streaming or is reconciling, {@link #UNDECIDABLE} when the ones
+     *                that do not cover are waiting on keys of their own ({@link Resync#WAITING}). A
+     *                keyspace resync reverts or deletes a target's key only once this has passed the
+     *                moment it saw the key differ: a state the target's own clients wrote would have
+     *                reached the source by then (docs/sync.md). Not part of the fingerprint: it moves
+     *                every heartbeat and restarts nothing.
+     */
+    public record Orders(long leaseMs, String fingerprint, List<AssignmentSpec> assignments,
+                         java.util.Map<String, Long> covered) {
+
+        /** A {@link #covered} value: see {@link Resync#UNDECIDABLE}. */
+        public static final long UNDECIDABLE = Resync.UNDECIDABLE;
     }
 
     /**

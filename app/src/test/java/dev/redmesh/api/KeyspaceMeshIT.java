@@ -33,6 +33,8 @@ class KeyspaceMeshIT {
 
     @Autowired
     Api api;
+    @Autowired
+    org.springframework.core.env.Environment environment;
 
     @RegisterExtension
     Cleanup cleanup = new Cleanup();
@@ -140,7 +142,10 @@ class KeyspaceMeshIT {
         assertThat(commands(oldMaster).waitForReplication(1, 5_000)).as("the replica has every write").isEqualTo(1);
         promoted.promote();
         oldMaster.replicaOf(promoted);
-        // written at once on the new master: nobody subscribes there until the link has moved
+        // written once, at once on the new master: no notification of it reaches anyone, only the new
+        // capture's resync finds it — while the opposite link, restarted on the same failover, resyncs
+        // too and sees the key on its target only (the case that once deleted it: docs/sync.md)
+        commands(promoted).set("fo-cold", "once");
         MeshWorkload after = new MeshWorkload("fo-a2:", () -> commands(promoted), 200);
         Eventually.await("the link reads the promoted master", Duration.ofSeconds(30),
                 () -> link("fo-a.fo-b").path("shards").path(0).path("sourceNode").asString().equals(promoted.address()));
@@ -154,10 +159,110 @@ class KeyspaceMeshIT {
         before.assertExactIn("fo-b", rb);
         after.assertExactIn("fo-b", rb);
         wb.assertExactIn("fo-a", ra);
-        // hot keys written again later travel by their notifications; the resync applies what nothing else would
-        Eventually.await("the resync on the new master is on the timeline, with its counts", Duration.ofSeconds(10),
+        assertThat(ra.get("fo-cold")).as("the cold key stays on the new master").isEqualTo("once");
+        assertThat(rb.get("fo-cold")).as("the cold key reached the other region").isEqualTo("once");
+        // hot keys written again later travel by their notifications (so may the cold key: the old
+        // master, a replica now, notifies what it replicates until the link moves)
+        Eventually.await("the resync on the new master is on the timeline, with its counts", Duration.ofSeconds(20),
                 () -> api.get("/api/v1/events?type=SYNC&subject=fo-a.fo-b").body().matches(
                         "(?s).*resync after the link restarted: \\d+ keys compared, \\d+ differed, \\d+ applied.*"));
+    }
+
+    /**
+     * A worker process holding a keyspace link is killed with SIGKILL under load in both regions:
+     * its assignment moves to a live worker, which finds the link's resume point on the target and
+     * starts with a resync — the notifications of the gap were never read. No final state is lost,
+     * nothing is applied twice or echoed (every INCRBY a region executed is its own clients').
+     */
+    @Test
+    void aKilledWorkersKeyspaceLinkResumesWithAResyncAndLosesNoFinalState() throws Exception {
+        dev.redmesh.testing.Fleet fleet = cleanup.add(new dev.redmesh.testing.Fleet(api,
+                environment.getRequiredProperty("local.server.port", Integer.class)));
+        fleet.startWorker("kw1");
+        Eventually.await("the worker process is live", Duration.ofSeconds(90), () -> fleet.liveWorkers().contains("kw1"));
+        RedisNode a = managed("notify-keyspace-events KA");
+        RedisNode b = managed("notify-keyspace-events KA");
+        join("kill-ra", "kill-a", a, "kill", null);
+        join("kill-rb", "kill-b", b, "kill", null);
+        awaitStreaming("kill-a.kill-b", "kill-b.kill-a");
+        Eventually.await("the worker process holds a link", Duration.ofSeconds(30),
+                () -> !fleet.holdings().getOrDefault("kw1", java.util.Set.of()).isEmpty());
+        String moved = fleet.holdings().get("kw1").iterator().next();
+        String link = moved.substring(0, moved.indexOf('/'));
+
+        MeshWorkload wa = new MeshWorkload("kill-a:", () -> commands(a), 200);
+        MeshWorkload wb = new MeshWorkload("kill-b:", () -> commands(b), 200);
+        Thread.sleep(2_000);
+        fleet.kill("kw1");
+        Eventually.await("the killed worker's link moved", Duration.ofSeconds(30),
+                () -> !"kw1".equals(fleet.assignments().get(moved).path("worker").asString()));
+        awaitStreaming("kill-a.kill-b", "kill-b.kill-a");
+        Thread.sleep(2_000);
+        wa.close();
+        wb.close();
+
+        RedisCommands<String, String> ra = commands(a);
+        RedisCommands<String, String> rb = commands(b);
+        Eventually.await("both regions hold the same data", Duration.ofSeconds(40),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        for (MeshWorkload w : List.of(wa, wb)) {
+            w.assertExactIn("kill-a", ra);
+            w.assertExactIn("kill-b", rb);
+        }
+        for (int i = 0; i < MeshWorkload.COMMANDS.length; i++) {
+            String command = MeshWorkload.COMMANDS[i];
+            assertThat(Mesh.calls(List.of(a), command)).as("%s on a: its clients' only", command).isEqualTo(wa.acked(i));
+            assertThat(Mesh.calls(List.of(b), command)).as("%s on b: its clients' only", command).isEqualTo(wb.acked(i));
+        }
+        Eventually.await("the resync of the moved link is on its timeline", Duration.ofSeconds(10),
+                () -> api.get("/api/v1/events?type=SYNC&subject=" + link).body().contains("resync after the link restarted"));
+    }
+
+    /**
+     * A resync decides against the target only once the links into its source have carried what the
+     * target's clients wrote. Here the opposite link is paused while region b's clients change a key
+     * and create one, and then region a's notifications are cut: a's link resyncs and finds both keys
+     * differing on b. Applied blindly (the way it once was) a's older state would revert the one and
+     * delete the other — b's clients' writes lost in both regions. Instead both stay as b wrote them,
+     * the timeline says they were left for verification, and once the opposite link streams again
+     * its own resync carries them to a.
+     */
+    @Test
+    void aResyncLeavesWhatTheTargetsClientsWroteWhileTheOppositeLinkIsDown() throws Exception {
+        RedisNode a = managed("notify-keyspace-events KA");
+        RedisNode b = managed("notify-keyspace-events KA");
+        RedisCommands<String, String> ra = commands(a);
+        RedisCommands<String, String> rb = commands(b);
+        join("gate-ra", "gate-a", a, "gate", null);
+        join("gate-rb", "gate-b", b, "gate", null);
+        awaitStreaming("gate-a.gate-b", "gate-b.gate-a");
+        ra.set("gate:changed", "a-old");
+        ra.set("gate:quiet", "a");
+        Eventually.await("a's keys reached b", Duration.ofSeconds(10),
+                () -> "a-old".equals(rb.get("gate:changed")) && "a".equals(rb.get("gate:quiet")));
+
+        assertThat(api.post("/api/v1/links/gate-b.gate-a/pause", "").status()).isEqualTo(200);
+        Eventually.await("the opposite link is paused", Duration.ofSeconds(20),
+                () -> "PAUSED".equals(link("gate-b.gate-a").path("state").asString()));
+        Thread.sleep(3_000); // its worker has stopped: nothing b writes now travels
+        rb.set("gate:changed", "b-new");
+        rb.set("gate:created", "b");
+        ra.set("gate:from-a", "travels"); // the paused direction is b → a only
+        ra.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()); // a gap in a's notifications: a resync
+
+        Eventually.await("the resync left b's two keys for verification", Duration.ofSeconds(60),
+                () -> api.get("/api/v1/events?type=SYNC&subject=gate-a.gate-b").body().matches(
+                        "(?s).*resync after keyspace notifications were interrupted: .*2 left as they are, for verification.*"));
+        assertThat(rb.get("gate:changed")).as("b's client's write is not reverted").isEqualTo("b-new");
+        assertThat(rb.get("gate:created")).as("b's client's new key is not deleted").isEqualTo("b");
+        assertThat(rb.get("gate:from-a")).as("a's own write still travels").isEqualTo("travels");
+
+        assertThat(api.post("/api/v1/links/gate-b.gate-a/resume", "").status()).isEqualTo(200);
+        Eventually.await("both regions hold b's writes", Duration.ofSeconds(60),
+                () -> "b-new".equals(ra.get("gate:changed")) && "b".equals(ra.get("gate:created")));
+        Eventually.await("both regions hold the same data", Duration.ofSeconds(20),
+                () -> DatasetComparison.differences(List.of(ra), List.of(rb)).isEmpty());
+        assertThat(rb.get("gate:changed")).isEqualTo("b-new");
     }
 
     /**
