@@ -63,7 +63,7 @@ export function MeshGraph({ overview }: { overview: Overview }) {
                   marker-end={`url(#arrow-${a.level})`} data-level={a.level} class="arrow">
               <title>{label}</title>
             </line>
-            <text class="arrow-label" x={(x1 + x2) / 2 + nx * 2.2} y={(y1 + y2) / 2 + ny * 2.2 + 4} text-anchor="middle">
+            <text class="arrow-label" x={(x1 + x2) / 2 + nx * 3.4} y={(y1 + y2) / 2 + ny * 3.4 + 4} text-anchor="middle">
               {formatMs(a.lagMs)}
             </text>
           </a>

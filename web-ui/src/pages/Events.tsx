@@ -20,7 +20,7 @@ export function Events() {
           </select>
         </label>
         <label>Subject (link, cluster or shard)
-          <input type="search" value={subject} placeholder="e.g. orders-eu.orders-us"
+          <input type="search" value={subject} placeholder="a cluster, link or shard, e.g. orders-eu"
                  onInput={(e) => setSubject((e.target as HTMLInputElement).value)} />
         </label>
       </form>
@@ -31,7 +31,10 @@ export function Events() {
             <li data-type={e.type}>
               <time dateTime={e.occurredAt}>{new Date(e.occurredAt).toLocaleString()}</time>
               <span class={`badge type-${e.type.toLowerCase()}`}>{e.type}</span>
-              <span class="subject">{e.subject}</span> {e.message}
+              <button type="button" class="link subject" title={`only the events of ${e.subject}`}
+                      onClick={() => setSubject(e.subject)}>{e.subject}</button>
+              {e.subject.includes('.') && !e.subject.includes(' ') && (
+                <a class="hint" href={`#/links/${e.subject.split('/')[0]}`}>(link)</a>)} {e.message}
             </li>
           ))}
         </ol>

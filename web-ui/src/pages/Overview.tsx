@@ -1,8 +1,13 @@
 import { api } from '../api';
+import { LinksTable } from '../components/LinksTable';
 import { MeshGraph } from '../components/MeshGraph';
+import { MeshMatrix } from '../components/MeshMatrix';
 import { Empty, ErrorBox, Loading } from '../components/States';
 import { usePoll } from '../hooks';
-import { formatBehind, formatMs, formatRate, levelColor } from '../lag';
+import { formatMs, formatRate, levelColor } from '../lag';
+
+/** Up to this many regions the graph is drawn beside the matrix; beyond, the matrix alone scales. */
+const GRAPH_UP_TO = 3;
 
 export function Overview() {
   const { data, error, loading, refresh } = usePoll(api.overview, 2000);
@@ -17,8 +22,11 @@ export function Overview() {
         <div class="card"><span class="label">Worst lag</span><span class="value" data-testid="worst-lag">{formatMs(t.worstLagMs)}</span></div>
         <div class="card"><span class="label">Throughput</span><span class="value">{formatRate(t.opsPerSec)}</span></div>
         <div class="card"><span class="label">Links streaming</span><span class="value">{t.linksStreaming} / {data.links.length}</span></div>
-        <div class="card"><span class="label">Clusters healthy</span>
-          <span class={`value ${t.clustersUnhealthy > 0 ? 'bad' : ''}`}>{t.clustersHealthy} / {t.clustersHealthy + t.clustersUnhealthy}</span></div>
+        <div class="card" title="ready: every link touching the cluster streams; reachable: every node answered its last poll">
+          <span class="label">Clusters ready</span>
+          <span class={`value ${t.clustersReady < t.clustersHealthy + t.clustersUnhealthy ? 'bad' : ''}`} data-testid="clusters-ready">
+            {t.clustersReady} / {t.clustersHealthy + t.clustersUnhealthy}</span>
+          <span class="sub">{t.clustersHealthy} reachable</span></div>
         <div class="card"><span class="label">Workers live</span>
           <span class={`value ${data.workers.live < data.workers.total ? 'bad' : ''}`}>{data.workers.live} / {data.workers.total}</span></div>
         <div class="card"><span class="label">Proxies live</span>
@@ -28,10 +36,13 @@ export function Overview() {
       {data.regions.length === 0 ? (
         <Empty>No regions yet. <a href="#/add">Add a region</a> with its Redis deployment, or PUT one through the API.</Empty>
       ) : (
-        <div class="overview-grid">
+        <div class={`overview-grid${data.regions.length > GRAPH_UP_TO ? ' wide' : ''}`}>
           <section aria-labelledby="mesh-title" class="panel">
             <h2 id="mesh-title">Regions and links</h2>
-            <MeshGraph overview={data} />
+            {data.regions.length > GRAPH_UP_TO && <p class="hint">{data.regions.length} regions: each cell is the worst link from
+              the row's region to the column's; click it for the link.</p>}
+            {data.regions.length <= GRAPH_UP_TO && <MeshGraph overview={data} />}
+            {data.regions.length >= 2 && <MeshMatrix overview={data} />}
             <ul class="legend" aria-label="legend">
               {(['OK', 'WARN', 'CRITICAL', 'UNKNOWN', 'PAUSED'] as const).map((l) => (
                 <li><span class="swatch" style={{ background: levelColor[l] }} />{l.toLowerCase()}
@@ -44,27 +55,7 @@ export function Overview() {
             <h2 id="links-title">Links</h2>
             {data.links.length === 0 ? (
               <Empty>No links yet: put two clusters in one mesh.</Empty>
-            ) : (
-              <div class="table-wrap">
-                <table class="links">
-                  <thead><tr><th scope="col">Link</th><th scope="col">State</th><th scope="col">Lag</th><th scope="col">Behind</th><th scope="col">Rate</th></tr></thead>
-                  <tbody>
-                    {data.links.map((l) => {
-                      const level = l.level;
-                      return (
-                        <tr data-link={l.id} data-state={l.state} data-level={level}>
-                          <td><a href={`#/links/${l.id}`}>{l.source} → {l.target}</a></td>
-                          <td><span class={`badge state-${l.state.toLowerCase()}`} title={l.stateReason ?? undefined}>{l.state}</span></td>
-                          <td><span class="dot" style={{ background: levelColor[level] }} aria-hidden="true" />{formatMs(l.lagMs)}</td>
-                          <td>{formatBehind(l.mode, l.lagBytes)}</td>
-                          <td>{formatRate(l.opsPerSec)}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            ) : <LinksTable links={data.links} />}
           </section>
         </div>
       )}

@@ -26,9 +26,12 @@ class ClusterController {
     private final ClusterService service;
     private final TopologyView topology;
 
-    ClusterController(ClusterService service, TopologyView topology) {
+    private final tools.jackson.databind.ObjectMapper json;
+
+    ClusterController(ClusterService service, TopologyView topology, tools.jackson.databind.ObjectMapper json) {
         this.service = service;
         this.topology = topology;
+        this.json = json;
     }
 
     @PutMapping("/{name}")
@@ -39,6 +42,18 @@ class ClusterController {
         return applied.created()
                 ? ResponseEntity.created(URI.create("/api/v1/clusters/" + name)).body(body)
                 : ResponseEntity.ok(body);
+    }
+
+    @org.springframework.web.bind.annotation.PatchMapping(path = "/{name}",
+            consumes = {dev.redmesh.web.MergePatch.MEDIA_TYPE, org.springframework.http.MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Change only the fields given (JSON merge patch, RFC 7386: null removes one — \"mesh\": null leaves "
+            + "the mesh; the password stays unless given, \"\" clears it); 404 if there is no such cluster",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @io.swagger.v3.oas.annotations.media.Content(
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = ClusterRequest.class))))
+    ClusterResponse patch(@PathVariable String name, @RequestBody tools.jackson.databind.JsonNode patch) {
+        Cluster current = service.get(name);
+        ClusterRequest merged = dev.redmesh.web.MergePatch.apply(json, ClusterRequest.of(current), patch, ClusterRequest.class);
+        return describe(service.apply(name, merged).cluster());
     }
 
     @GetMapping

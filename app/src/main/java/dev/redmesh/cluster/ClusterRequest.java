@@ -24,6 +24,14 @@ record ClusterRequest(
                 + "notifications where they refuse it; ELASTICACHE is always KEYSPACE), PSYNC or KEYSPACE",
                 example = "AUTO") String capture) {
 
+    /** The cluster as a {@code PUT} would state it now, the password left out (kept). */
+    static ClusterRequest of(Cluster cluster) {
+        return new ClusterRequest(cluster.getRegion(), cluster.getMode().name(), cluster.getSeeds(), cluster.getUsername(),
+                null, cluster.isTls(), cluster.getMesh(), cluster.getMode() == ClusterMode.ELASTICACHE
+                        ? new ElasticacheRequest(cluster.getElasticacheReplicationGroupId(), cluster.getElasticacheAwsRegion())
+                        : null, cluster.getCapture().name());
+    }
+
     @Override
     public String toString() {
         // never the password: requests end up in logs and error messages

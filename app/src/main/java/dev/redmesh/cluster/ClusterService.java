@@ -24,9 +24,12 @@ public class ClusterService {
     private final LinkService links;
     private final TransactionLocks locks;
     private final Clock clock;
+    private final org.springframework.beans.factory.ObjectProvider<TopologyView> topology;
 
     ClusterService(ClusterRepository clusters, ClusterSecrets secrets, AuditTrail audit, ClusterRequestValidator validator,
-                   LinkService links, TransactionLocks locks, Clock clock) {
+                   LinkService links, TransactionLocks locks, Clock clock,
+                   org.springframework.beans.factory.ObjectProvider<TopologyView> topology) {
+        this.topology = topology;
         this.clusters = clusters;
         this.secrets = secrets;
         this.audit = audit;
@@ -123,8 +126,17 @@ public class ClusterService {
                     : "no links: join a mesh or create a link");
         }
         long streaming = touching.stream().filter(l -> l.getState() == LinkState.STREAMING).count();
-        return new ClusterStatus(streaming == touching.size(),
-                streaming + " of " + touching.size() + " links streaming");
+        // the links that do not stream, with why: what a pipeline waiting on this cluster prints
+        List<String> why = touching.stream().filter(l -> l.getState() != LinkState.STREAMING).limit(3)
+                .map(l -> {
+                    String unreachable = l.getState() != LinkState.PENDING ? null
+                            : dev.redmesh.link.WaitingReason.unreachable(l.getSource(), l.getTarget(), topology.getObject()::problem);
+                    String reason = unreachable != null ? unreachable : l.getStateReason();
+                    return l.getId() + " " + l.getState() + (reason == null ? "" : ": " + reason);
+                }).toList();
+        long more = touching.size() - streaming - why.size();
+        return new ClusterStatus(streaming == touching.size(), streaming + " of " + touching.size() + " links streaming"
+                + (why.isEmpty() ? "" : "; " + String.join("; ", why) + (more > 0 ? "; and " + more + " more" : "")));
     }
 
     @Transactional

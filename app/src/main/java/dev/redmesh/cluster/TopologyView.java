@@ -10,6 +10,15 @@ public interface TopologyView {
 
     List<Shard> shardsOf(String cluster);
 
+    /**
+     * Why the cluster's masters are not all known, as the last poll found it — the topology could
+     * not be read (with the connection error) or a shard's master did not answer; null when its
+     * masters answered, or before its first poll.
+     */
+    default @Nullable String problem(String cluster) {
+        return null;
+    }
+
     /** @param slots slot ranges such as {@code 0-5460}; empty for a standalone master */
     record Shard(String id, List<String> slots, @Nullable String master, List<Node> nodes) {
     }

@@ -40,7 +40,7 @@ class EventController {
     @Operation(summary = "List events, newest first")
     List<EventResponse> list(
             @Parameter(description = "one of the event types, e.g. ROLE_CHANGE") @RequestParam(required = false) String type,
-            @Parameter(description = "link id, cluster or shard") @RequestParam(required = false) String subject,
+            @Parameter(description = "link id, cluster or shard: a cluster also finds its links' events, a link its shards'") @RequestParam(required = false) String subject,
             @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.invalid("limit", "must be between 1 and " + MAX_LIMIT);

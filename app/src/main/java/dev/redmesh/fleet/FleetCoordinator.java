@@ -48,6 +48,7 @@ public class FleetCoordinator implements SmartLifecycle {
     private final FleetSignal signal;
     private final LinkService links;
     private final MirrorProgress mirrors;
+    private final dev.redmesh.cluster.TopologyView topology;
     private final EventService events;
     private final TransactionTemplate transactions;
     private final FleetProperties properties;
@@ -62,7 +63,9 @@ public class FleetCoordinator implements SmartLifecycle {
     private Instant rebalancedAt = Instant.EPOCH;
 
     FleetCoordinator(FleetStore store, LeaderLock lock, FleetSignal signal, LinkService links, MirrorProgress mirrors,
-                     EventService events, TransactionTemplate transactions, FleetProperties properties, Clock clock) {
+                     EventService events, TransactionTemplate transactions, FleetProperties properties, Clock clock,
+                     dev.redmesh.cluster.TopologyView topology) {
+        this.topology = topology;
         this.mirrors = mirrors;
         this.store = store;
         this.lock = lock;
@@ -184,7 +187,13 @@ public class FleetCoordinator implements SmartLifecycle {
                 store.reassign(r.assignment(), r.sourceNode(), r.targetNode(), epoch, r.holder(), leaseUntil, now);
                 recordMove(r.assignment(), r.from(), r.holder(), epoch, r.reason());
             } else if (move instanceof AssignmentPlanner.Remove r) {
-                store.deleteAssignment(r.assignment());
+                String linkId = r.assignment().substring(0, r.assignment().indexOf('/'));
+                boolean paused = snapshot.links().stream().anyMatch(l -> l.id().equals(linkId) && l.state() == LinkState.PAUSED);
+                if (paused) {
+                    store.pauseAssignment(r.assignment(), now); // its backlog is shown growing while it is paused
+                } else {
+                    store.deleteAssignment(r.assignment());
+                }
                 events.record(EventType.ASSIGNMENT, r.assignment(),
                         "removed: its link is paused or gone, or its shard has no master", Map.of("epoch", r.epoch()));
             }
@@ -239,7 +248,8 @@ public class FleetCoordinator implements SmartLifecycle {
             if (state == LinkState.PAUSED) {
                 continue;
             }
-            LinkStateRule.Decision next = LinkStateRule.decide(row.source(), row.target(), byLink.getOrDefault(row.id(), List.of()));
+            LinkStateRule.Decision next = LinkStateRule.decide(row.source(), row.target(),
+                    byLink.getOrDefault(row.id(), List.of()), topology::problem);
             move(row, state, next.state(), next.reason());
         }
     }

@@ -17,15 +17,17 @@ class FleetLinkProgress implements LinkProgress {
 
     private final FleetStore store;
     private final JdbcTemplate jdbc;
+    private final dev.redmesh.cluster.TopologyView topology;
 
-    FleetLinkProgress(FleetStore store, JdbcTemplate jdbc) {
+    FleetLinkProgress(FleetStore store, JdbcTemplate jdbc, dev.redmesh.cluster.TopologyView topology) {
         this.store = store;
         this.jdbc = jdbc;
+        this.topology = topology;
     }
 
     @Override
     public List<LinkResponse.ShardAssignment> shards(String linkId) {
-        return store.assignmentsOf(linkId).stream().map(FleetLinkProgress::shard).toList();
+        return shardsOf(List.of(linkId)).getOrDefault(linkId, List.of());
     }
 
     @Override
@@ -42,7 +44,27 @@ class FleetLinkProgress implements LinkProgress {
             FleetStore.AssignmentRow row = FleetStore.assignment(rs, 0);
             shards.computeIfAbsent(row.linkId(), k -> new ArrayList<>()).add(shard(row));
         });
+        List<String> unassigned = linkIds.stream().filter(id -> !shards.containsKey(id)).toList();
+        if (!unassigned.isEmpty()) {
+            store.pausedShards(unassigned).forEach((link, paused) -> shards.put(link, paused.stream().map(this::paused).toList()));
+        }
         return shards;
+    }
+
+    /**
+     * A shard of a paused link: no worker, and behind by what its source master was written since
+     * (its offset now minus where the shard stood at the pause) — a backlog that grows while it is
+     * paused. A keyspace capture has no byte offset: n/a.
+     */
+    private LinkResponse.ShardAssignment paused(FleetStore.PausedShard p) {
+        Long behind = null;
+        if (p.mode() != dev.redmesh.link.LinkMode.KEYSPACE && p.appliedOffset() != null) {
+            Long now = topology.shardsOf(p.sourceCluster()).stream().flatMap(s -> s.nodes().stream())
+                    .filter(n -> n.address().equals(p.sourceNode()) && n.offset() != null).map(n -> n.offset()).findFirst()
+                    .orElse(null);
+            behind = now == null ? null : Math.max(0, now - p.appliedOffset());
+        }
+        return new LinkResponse.ShardAssignment(p.shard(), null, p.sourceNode(), 0, p.appliedOffset(), "PAUSED", null, behind, 0.0);
     }
 
     static LinkResponse.ShardAssignment shard(FleetStore.AssignmentRow a) {

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param lagFineFor     how long 1 s lag samples are kept (the lag API serves windows up to this from them)
  * @param lagCoarseFor   how long 1 min lag samples are kept (the longest window the lag API serves)
  * @param forgetWorkersAfter a worker silent this long is no longer listed (one that said goodbye is forgotten at once)
+ * @param pendingCritical a link {@code PENDING} this long (its source or target unreachable, no live worker, never
+ *                        started) makes the {@code links} health component DOWN; paused links never do
  */
 @Validated
 @ConfigurationProperties("redmesh.fleet")
@@ -30,5 +32,6 @@ public record FleetProperties(
         @NotNull @DefaultValue("10s") Duration rebalanceEvery,
         @NotNull @DefaultValue("1h") Duration lagFineFor,
         @NotNull @DefaultValue("24h") Duration lagCoarseFor,
-        @NotNull @DefaultValue("1h") Duration forgetWorkersAfter) {
+        @NotNull @DefaultValue("1h") Duration forgetWorkersAfter,
+        @NotNull @DefaultValue("60s") Duration pendingCritical) {
 }

@@ -352,6 +352,37 @@ class FleetStore {
         jdbc.update("delete from assignment where id = ?", id);
     }
 
+    /** Removes the assignment of a paused link, remembering where its shard stood ({@code paused_shard}). */
+    void pauseAssignment(String id, Instant now) {
+        jdbc.update("""
+                insert into paused_shard (link_id, shard_id, source_node, applied_offset, paused_at)
+                select link_id, shard_id, source_node, applied_offset, ? from assignment where id = ?
+                on conflict (link_id, shard_id) do update set source_node = excluded.source_node,
+                    applied_offset = excluded.applied_offset, paused_at = excluded.paused_at""", ts(now), id);
+        deleteAssignment(id);
+    }
+
+    /** Where the shards of paused links stood, by link: those of links no longer paused are gone. */
+    Map<String, List<PausedShard>> pausedShards(java.util.Collection<String> linkIds) {
+        Map<String, List<PausedShard>> byLink = new HashMap<>();
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("""
+                    select p.*, l.source_cluster, l.mode from paused_shard p join replication_link l on l.id = p.link_id
+                    where l.state = 'PAUSED' and p.link_id = any(?) order by p.link_id, p.shard_id""");
+            statement.setArray(1, connection.createArrayOf("varchar", linkIds.toArray()));
+            return statement;
+        }, rs -> {
+            byLink.computeIfAbsent(rs.getString("link_id"), k -> new ArrayList<>()).add(new PausedShard(rs.getString("shard_id"),
+                    rs.getString("source_cluster"), rs.getString("source_node"), (Long) rs.getObject("applied_offset"),
+                    instant(rs, "paused_at"), LinkMode.valueOf(rs.getString("mode"))));
+        });
+        return byLink;
+    }
+
+    record PausedShard(String shard, String sourceCluster, String sourceNode, @Nullable Long appliedOffset, Instant pausedAt,
+                       LinkMode mode) {
+    }
+
     // ---- what the reconciler reads of other features
 
     /** Links a worker carries, for the health and metrics of each. */
@@ -384,6 +415,18 @@ class FleetStore {
                 (rs, i) -> new LagPoint(instant(rs, "at"), (Long) rs.getObject("lag_ms"),
                         rs.getObject("lag_bytes") == null ? null : ((Number) rs.getObject("lag_bytes")).longValue(),
                         (Double) rs.getObject("ops")), linkId, resolutionSeconds, ts(since));
+    }
+
+    /** One shard's samples of the window, by shard id and time. */
+    Map<String, List<LagPoint>> lagByShard(String linkId, int resolutionSeconds, Instant since) {
+        Map<String, List<LagPoint>> byShard = new java.util.TreeMap<>();
+        jdbc.query("""
+                select shard_id, at, lag_ms, lag_bytes, ops_per_sec from lag_sample
+                where link_id = ? and resolution_s = ? and at >= ? order by shard_id, at""", rs -> {
+            byShard.computeIfAbsent(rs.getString("shard_id"), s -> new ArrayList<>()).add(new LagPoint(instant(rs, "at"),
+                    (Long) rs.getObject("lag_ms"), (Long) rs.getObject("lag_bytes"), (Double) rs.getObject("ops_per_sec")));
+        }, linkId, resolutionSeconds, ts(since));
+        return byShard;
     }
 
     /** Folds finished minutes of 1 s samples into 1 min samples, and drops what is past retention. */

@@ -34,8 +34,18 @@ class LagController {
         this.clock = clock;
     }
 
-    /** @param resolutionSeconds 1 up to an hour's window, 60 beyond */
-    record LagSeries(String link, String window, int resolutionSeconds, List<FleetStore.LagPoint> points) {
+    /**
+     * @param resolutionSeconds 1 up to an hour's window, 60 beyond
+     * @param from              where the window begins (now minus the window): a chart spans from here to {@code to}
+     *                          whatever the samples cover, and says where they begin
+     * @param points            the link: the worst shard's lag per instant, the shards' bytes and rates summed
+     * @param shards            each shard's own samples
+     */
+    record LagSeries(String link, String window, int resolutionSeconds, java.time.Instant from, java.time.Instant to,
+                     List<FleetStore.LagPoint> points, List<ShardSeries> shards) {
+    }
+
+    record ShardSeries(String shard, List<FleetStore.LagPoint> points) {
     }
 
     @GetMapping("/api/v1/links/{id}/lag")
@@ -45,7 +55,11 @@ class LagController {
         Duration span = parse(window, properties.lagCoarseFor());
         links.get(id); // 404 for an unknown link
         int resolution = span.compareTo(properties.lagFineFor()) <= 0 ? 1 : 60;
-        return new LagSeries(id, window, resolution, store.lag(id, resolution, clock.instant().minus(span)));
+        java.time.Instant now = clock.instant();
+        java.time.Instant from = now.minus(span);
+        List<ShardSeries> shards = store.lagByShard(id, resolution, from).entrySet().stream()
+                .map(e -> new ShardSeries(e.getKey(), e.getValue())).toList();
+        return new LagSeries(id, window, resolution, from, now, store.lag(id, resolution, from), shards);
     }
 
     static Duration parse(String window, Duration longest) {

@@ -10,7 +10,8 @@ import dev.redmesh.worker.AssignmentPhase;
  * What a link's state is, from what its shards' workers report: a pure rule, switched exhaustively
  * over every {@link AssignmentPhase}, so a phase added later cannot fall into the wrong branch.
  * <ol>
- *   <li>no assignment yet: {@code PENDING}, waiting for the masters;</li>
+ *   <li>no assignment yet: {@code PENDING}, waiting for the masters — with the error of the
+ *       source's or target's last topology poll where one failed;</li>
  *   <li>a shard failed: {@code BROKEN}, with its error;</li>
  *   <li>every shard streams: {@code STREAMING};</li>
  *   <li>a shard full-syncs: {@code FULL_SYNC};</li>
@@ -27,8 +28,19 @@ final class LinkStateRule {
     }
 
     static Decision decide(String source, String target, List<FleetStore.AssignmentRow> shards) {
+        return decide(source, target, shards, cluster -> null);
+    }
+
+    /**
+     * @param problems why a cluster's masters are not all known (its last topology poll), null when
+     *                 they are ({@link dev.redmesh.cluster.TopologyView#problem})
+     */
+    static Decision decide(String source, String target, List<FleetStore.AssignmentRow> shards,
+                           java.util.function.Function<String, String> problems) {
         if (shards.isEmpty()) {
-            return new Decision(LinkState.PENDING, "waiting for the masters of " + source + " and " + target);
+            String unreachable = dev.redmesh.link.WaitingReason.unreachable(source, target, problems);
+            return new Decision(LinkState.PENDING, unreachable != null ? unreachable
+                    : "waiting for the masters of " + source + " and " + target);
         }
         Optional<FleetStore.AssignmentRow> failed = shards.stream().filter(a -> a.phase() == AssignmentPhase.FAILED).findFirst();
         if (failed.isPresent()) {
@@ -46,7 +58,9 @@ final class LinkStateRule {
         }
         List<String> disconnected = ofPhase(shards, AssignmentPhase.DISCONNECTED);
         if (!disconnected.isEmpty()) {
-            return new Decision(LinkState.PENDING, "source not reachable, reconnecting: shard(s) " + disconnected);
+            String error = shards.stream().filter(a -> a.phase() == AssignmentPhase.DISCONNECTED && a.lastError() != null)
+                    .map(FleetStore.AssignmentRow::lastError).findFirst().map(e -> " (" + e + ")").orElse("");
+            return new Decision(LinkState.PENDING, "source not reachable, reconnecting: shard(s) " + disconnected + error);
         }
         List<String> fenced = ofPhase(shards, AssignmentPhase.FENCED);
         if (!fenced.isEmpty()) {

@@ -32,7 +32,7 @@ class LinkController {
     }
 
     private LinkResponse response(ReplicationLink link) {
-        return LinkResponse.of(link, progress.shards(link.getId()));
+        return service.response(link, progress.shards(link.getId()));
     }
 
     @GetMapping

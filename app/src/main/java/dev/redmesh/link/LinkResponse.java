@@ -23,8 +23,11 @@ public record LinkResponse(String id, String source, String target, LinkMode mod
                                   @Nullable Long lagBytes, @Nullable Double opsPerSec) {
     }
 
-    static LinkResponse of(ReplicationLink link, List<ShardAssignment> shards) {
-        return of(link.getId(), link.getSource(), link.getTarget(), link.getMode(), link.getState(), link.getStateReason(),
+    /** @param problems for the reason of a link pending on a cluster it cannot reach ({@link WaitingReason}) */
+    static LinkResponse of(ReplicationLink link, List<ShardAssignment> shards, ClusterProblems problems) {
+        String reason = WaitingReason.shown(link.getState(), !shards.isEmpty(), link.getSource(), link.getTarget(),
+                link.getStateReason(), problems);
+        return of(link.getId(), link.getSource(), link.getTarget(), link.getMode(), link.getState(), reason,
                 link.getStateChangedAt(), link.getOrigin(), link.getMesh(),
                 new Filters(link.getIncludePatterns(), link.getExcludePatterns()), shards, link.getCreatedAt());
     }
@@ -38,7 +41,7 @@ public record LinkResponse(String id, String source, String target, LinkMode mod
         Long lagBytes = shards.stream().map(ShardAssignment::lagBytes).filter(java.util.Objects::nonNull)
                 .reduce(Long::sum).orElse(null);
         Double ops = shards.stream().map(ShardAssignment::opsPerSec).filter(java.util.Objects::nonNull)
-                .reduce(Double::sum).orElse(null);
+                .reduce(Double::sum).map(o -> Math.round(o * 10) / 10.0).orElse(null); // a rate, not 14 decimals
         return new LinkResponse(id, source, target, mode, state, stateReason, stateChangedAt, origin, mesh, filters,
                 lagMs, lagBytes, ops, shards, createdAt);
     }

@@ -1,5 +1,6 @@
 package dev.redmesh.link;
 
+import dev.redmesh.identity.Caller;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +31,11 @@ public class LinkService {
     private final EventService events;
     private final AuditTrail audit;
     private final Clock clock;
+    private final org.springframework.beans.factory.ObjectProvider<ClusterProblems> topology;
 
-    LinkService(LinkRepository links, ClusterDirectory clusters, EventService events, AuditTrail audit, Clock clock) {
+    LinkService(LinkRepository links, ClusterDirectory clusters, EventService events, AuditTrail audit, Clock clock,
+                org.springframework.beans.factory.ObjectProvider<ClusterProblems> topology) {
+        this.topology = topology;
         this.links = links;
         this.clusters = clusters;
         this.events = events;
@@ -58,7 +62,12 @@ public class LinkService {
                 .filter(l -> source == null || l.getSource().equals(source))
                 .filter(l -> target == null || l.getTarget().equals(target)).toList();
         Map<String, List<LinkResponse.ShardAssignment>> shards = progress.shardsOf(found.stream().map(ReplicationLink::getId).toList());
-        return found.stream().map(l -> LinkResponse.of(l, shards.getOrDefault(l.getId(), List.of()))).toList();
+        return found.stream().map(l -> response(l, shards.getOrDefault(l.getId(), List.of()))).toList();
+    }
+
+    /** A link as the API shows it: a pending link's reason as the last topology poll tells it. */
+    LinkResponse response(ReplicationLink link, List<LinkResponse.ShardAssignment> shards) {
+        return LinkResponse.of(link, shards, topology.getObject());
     }
 
     /** The links a mesh created (explicit links between its members are not among them). */
@@ -167,7 +176,9 @@ public class LinkService {
         ReplicationLink link = get(id);
         LinkView before = LinkView.of(link);
         if (link.getState() != LinkState.PAUSED) {
-            transition(link, LinkState.PAUSED, "paused by operator");
+            transition(link, LinkState.PAUSED, "paused by " + dev.redmesh.identity.Caller.current().map(Caller::name)
+                    .orElse("an operator") + " at " + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + "; nothing travels until it is resumed");
         }
         audit.changed("link", id, before, LinkView.of(link));
         return link;
@@ -178,7 +189,8 @@ public class LinkService {
         ReplicationLink link = get(id);
         LinkView before = LinkView.of(link);
         if (link.getState() == LinkState.PAUSED || link.getState() == LinkState.BROKEN) {
-            transition(link, LinkState.PENDING, "resumed by operator");
+            transition(link, LinkState.PENDING, "resumed by " + dev.redmesh.identity.Caller.current().map(Caller::name)
+                    .orElse("an operator"));
         }
         audit.changed("link", id, before, LinkView.of(link));
         return link;

@@ -71,8 +71,12 @@ class OverviewController {
                        LagLevels.Level level) {
     }
 
+    /**
+     * @param clustersHealthy every node of the cluster answered its last poll ("reachable")
+     * @param clustersReady   every link touching the cluster streams — what the Clusters page calls ready
+     */
     record Totals(@Nullable Long worstLagMs, double opsPerSec, int linksStreaming, int clustersHealthy,
-                  int clustersUnhealthy) {
+                  int clustersUnhealthy, int clustersReady) {
     }
 
     record OverviewResponse(Thresholds thresholds, List<RegionSummary> regions, List<ClusterSummary> clusters,
@@ -88,6 +92,7 @@ class OverviewController {
         Map<String, List<String>> clustersByRegion = new HashMap<>();
         List<ClusterSummary> clusterSummaries = new ArrayList<>();
         int healthy = 0;
+        int ready = 0;
         for (Cluster c : all) {
             regionOf.put(c.getName(), c.getRegion());
             clustersByRegion.computeIfAbsent(c.getRegion(), r -> new ArrayList<>()).add(c.getName());
@@ -97,6 +102,9 @@ class OverviewController {
             var status = clusters.status(c.getName());
             if (nodes > 0 && up == nodes) {
                 healthy++;
+            }
+            if (status.ready()) {
+                ready++;
             }
             clusterSummaries.add(new ClusterSummary(c.getName(), c.getRegion(), c.getMode().name(), c.getMesh(),
                     shards.size(), nodes, up, status.ready(), status.message()));
@@ -113,10 +121,11 @@ class OverviewController {
                     l.opsPerSec(), levels.of(l.state(), l.lagMs())));
         }
         Long worst = linkSummaries.stream().map(LinkSummary::lagMs).filter(Objects::nonNull).max(Long::compare).orElse(null);
-        double ops = linkSummaries.stream().map(LinkSummary::opsPerSec).filter(Objects::nonNull).mapToDouble(Double::doubleValue).sum();
+        double ops = Math.round(linkSummaries.stream().map(LinkSummary::opsPerSec).filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue).sum() * 10) / 10.0;
         int streaming = (int) linkSummaries.stream().filter(l -> l.state().equals("STREAMING")).count();
         return new OverviewResponse(new Thresholds(levels.warnMs(), levels.criticalMs()), regionSummaries,
                 clusterSummaries, linkSummaries, fleet.workers(), proxies.proxies(),
-                new Totals(worst, ops, streaming, healthy, all.size() - healthy));
+                new Totals(worst, ops, streaming, healthy, all.size() - healthy, ready));
     }
 }

@@ -25,9 +25,13 @@ import org.springframework.web.bind.annotation.RestController;
 class RegionController {
 
     private final RegionService service;
+    private final tools.jackson.databind.ObjectMapper json;
+    private final jakarta.validation.Validator validator;
 
-    RegionController(RegionService service) {
+    RegionController(RegionService service, tools.jackson.databind.ObjectMapper json, jakarta.validation.Validator validator) {
         this.service = service;
+        this.json = json;
+        this.validator = validator;
     }
 
     @PutMapping("/{name}")
@@ -40,6 +44,25 @@ class RegionController {
         return applied.created()
                 ? ResponseEntity.created(URI.create("/api/v1/regions/" + name)).body(body)
                 : ResponseEntity.ok(body);
+    }
+
+    @org.springframework.web.bind.annotation.PatchMapping(path = "/{name}",
+            consumes = {dev.redmesh.web.MergePatch.MEDIA_TYPE, org.springframework.http.MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Change only the fields given (JSON merge patch, RFC 7386: null removes one); 404 if there is no such region",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @io.swagger.v3.oas.annotations.media.Content(
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = RegionRequest.class))))
+    RegionResponse patch(@PathVariable String name, @RequestBody tools.jackson.databind.JsonNode patch) {
+        Region current = service.get(name);
+        RegionRequest merged = dev.redmesh.web.MergePatch.apply(json, new RegionRequest(current.getDisplayName(),
+                current.getCloud(), service.proxySettings(current)), patch, RegionRequest.class);
+        java.util.Set<jakarta.validation.ConstraintViolation<RegionRequest>> violations = validator.validate(merged);
+        if (!violations.isEmpty()) {
+            throw dev.redmesh.web.ApiException.invalid(violations.stream().map(v -> new dev.redmesh.web.FieldProblem(
+                    v.getPropertyPath().toString(), v.getMessage())).sorted(java.util.Comparator.comparing(
+                    dev.redmesh.web.FieldProblem::field)).toList());
+        }
+        Region applied = service.apply(name, merged).region();
+        return RegionResponse.of(applied, service.proxySettings(applied), service.clustersIn(name));
     }
 
     @GetMapping

@@ -58,16 +58,19 @@ public final class AccessPolicy {
     private static final HttpMethod PUT = HttpMethod.PUT;
     private static final HttpMethod POST = HttpMethod.POST;
     private static final HttpMethod DELETE = HttpMethod.DELETE;
+    private static final HttpMethod PATCH = HttpMethod.PATCH;
 
     /** The API, operation by operation. */
     public static final List<Rule> API = List.of(
             rule(GET, "/api/v1/regions", Access.VIEWER),
             rule(GET, "/api/v1/regions/{name}", Access.VIEWER),
             rule(PUT, "/api/v1/regions/{name}", Access.ADMIN),
+            rule(PATCH, "/api/v1/regions/{name}", Access.ADMIN),
             rule(DELETE, "/api/v1/regions/{name}", Access.ADMIN),
             rule(GET, "/api/v1/clusters", Access.VIEWER),
             rule(GET, "/api/v1/clusters/{name}", Access.VIEWER),
             rule(PUT, "/api/v1/clusters/{name}", Access.ADMIN),
+            rule(PATCH, "/api/v1/clusters/{name}", Access.ADMIN),
             rule(DELETE, "/api/v1/clusters/{name}", Access.ADMIN),
             rule(GET, "/api/v1/meshes", Access.VIEWER),
             rule(GET, "/api/v1/meshes/{name}", Access.VIEWER),

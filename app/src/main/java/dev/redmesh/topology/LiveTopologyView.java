@@ -26,4 +26,16 @@ class LiveTopologyView implements TopologyView {
         List<Shard> live = watch == null ? null : watch.live;
         return live != null ? live : store.shardsOf(cluster);
     }
+
+    @Override
+    public String problem(String cluster) {
+        ClusterWatch watch = poller.watches().get(cluster);
+        ClusterWatch.Health health = watch == null ? ClusterWatch.Health.UNKNOWN : watch.health;
+        if (health.unreachableMasters().isEmpty()) {
+            return null;
+        }
+        // the masters that do not answer, and the nodes' own errors where the poll has them (a refused connection)
+        List<String> errors = health.unhealthyNodes().stream().filter(n -> n.contains("(")).toList();
+        return String.join("; ", health.unreachableMasters()) + (errors.isEmpty() ? "" : " — " + String.join("; ", errors));
+    }
 }

@@ -48,6 +48,13 @@ public class NodeProber {
     static String describe(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        String described = cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        // Lettuce's "Unable to connect to host:port" hides why: the innermost cause says it (refused, timed out, unknown host)
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root.getMessage();
+        return root == cause || why == null || described.contains(why) ? described : described + " (" + why + ")";
     }
 }

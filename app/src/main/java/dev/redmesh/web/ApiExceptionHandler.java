@@ -176,7 +176,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return "Request body is missing or unreadable";
     }
 
-    private static String jsonPath(JacksonException ex) {
+    /** A JSON path such as {@code seeds[1]} or {@code proxy.listenPort}; empty for the document itself. */
+    static String jsonPath(JacksonException ex) {
         StringBuilder path = new StringBuilder();
         for (JacksonException.Reference ref : ex.getPath()) {
             if (ref.getPropertyName() != null) {

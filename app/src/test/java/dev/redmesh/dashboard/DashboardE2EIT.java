@@ -86,7 +86,7 @@ class DashboardE2EIT {
     }
 
     private static int points(WebDriver driver) {
-        return Integer.parseInt(driver.findElement(By.cssSelector(".chart")).getAttribute("data-points"));
+        return Integer.parseInt(driver.findElement(By.cssSelector(".lag-chart")).getAttribute("data-points"));
     }
 
     @Test
@@ -114,11 +114,16 @@ class DashboardE2EIT {
 
             // pause and resume change the state, through the session cookie and its CSRF token
             driver.findElement(By.xpath("//button[normalize-space()='Pause']")).click();
+            WebElement confirm = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.xpath("//button[normalize-space()='Pause link']")));
+            assertThat(api.get("/api/v1/links/shop-eu.shop-us").json().path("state").asString())
+                    .as("nothing is paused before the confirmation").isEqualTo("STREAMING");
+            confirm.click();
             wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=link-state]"), "PAUSED"));
             assertThat(api.get("/api/v1/links/shop-eu.shop-us").json().path("state").asString()).isEqualTo("PAUSED");
             driver.findElement(By.xpath("//button[normalize-space()='Resume']")).click();
             wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=link-state]"), "STREAMING"));
-            assertThat(driver.findElement(By.cssSelector("ol.timeline")).getText()).contains("paused by operator");
+            assertThat(driver.findElement(By.cssSelector("ol.timeline")).getText()).contains("paused by ");
 
             driver.get(base + "/#/clusters");
             wait.until(d -> d.findElements(By.cssSelector("section.cluster")).size() == 2);
@@ -197,6 +202,124 @@ class DashboardE2EIT {
             assertThat(driver.findElement(By.id("f-region")).isEnabled()).isFalse();
             assertThat(api.get("/api/v1/links/shop-eu.shop-us").json().path("state").asString()).isEqualTo("STREAMING");
         }
+    }
+
+    /**
+     * Issue 23: seven regions — the two streaming ones and five whose seeds are unreachable. The
+     * overview draws a 7 × 7 matrix instead of a graph, every cell a link; the links table sorts and
+     * filters; a cell of an unreachable region opens a link that says why it waits, with the error.
+     */
+    @Test
+    void sevenRegionsShowAsAMatrixTheLinksTableSortsAndFiltersAndAWaitingLinkSaysWhy() {
+        List<String> dead = List.of("ap-south", "sa-east", "af-south", "me-central", "ca-central");
+        for (int i = 0; i < dead.size(); i++) {
+            api.put("/api/v1/regions/" + dead.get(i), "{}");
+            api.put("/api/v1/clusters/shop-" + dead.get(i), "{\"region\":\"" + dead.get(i)
+                    + "\",\"mode\":\"STANDALONE\",\"seeds\":[\"127.0.0.1:" + (i + 1) + "\"],\"mesh\":\"shop\"}");
+        }
+        try (Browser browser = new Browser(1366, 1000)) {
+            WebDriver driver = browser.driver();
+            WebDriverWait wait = browser.waiting(WAIT);
+            signIn(browser, TestSecurity.ADMIN_TOKEN);
+            wait.until(d -> d.findElements(By.cssSelector("tr[data-link]")).size() == 42);
+            assertThat(driver.findElements(By.cssSelector("svg.mesh"))).as("no graph past three regions").isEmpty();
+            assertThat(driver.findElements(By.cssSelector("table.matrix tbody tr"))).hasSize(7);
+            assertThat(driver.findElements(By.cssSelector("table.matrix td[data-level]"))).as("one cell per ordered pair").hasSize(42);
+            wait.until(d -> "OK".equals(d.findElement(By.cssSelector("table.matrix td[data-from=eu-west][data-to=us-east]"))
+                    .getAttribute("data-level")));
+
+            // problems first by default: the 40 waiting links above the two streaming ones
+            List<WebElement> rows = driver.findElements(By.cssSelector("table.links tbody tr"));
+            assertThat(rows.get(rows.size() - 1).getAttribute("data-state")).isEqualTo("STREAMING");
+            assertThat(rows.get(0).getAttribute("data-state")).isNotEqualTo("STREAMING");
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.name("state-filter"))).selectByValue("problems");
+            wait.until(d -> d.findElements(By.cssSelector("table.links tbody tr")).size() == 40);
+            driver.findElement(By.name("link-filter")).sendKeys("us-east");
+            wait.until(d -> d.findElements(By.cssSelector("table.links tbody tr")).size() == 10);
+            assertThat(driver.findElement(By.cssSelector("[data-testid=links-shown]")).getText()).isEqualTo("10 of 42");
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.name("state-filter"))).selectByValue("all");
+            wait.until(d -> d.findElements(By.cssSelector("table.links tbody tr")).size() == 12);
+            driver.findElement(By.cssSelector("button[data-sort=link]")).click();
+            List<String> ids = driver.findElements(By.cssSelector("table.links tbody tr")).stream()
+                    .map(r -> r.getAttribute("data-link")).toList();
+            assertThat(ids).as("sorted by link").isSorted();
+            driver.findElement(By.cssSelector("button[data-sort=link]")).click();
+            assertThat(driver.findElements(By.cssSelector("table.links tbody tr")).get(0).getAttribute("data-link"))
+                    .as("clicked again: reversed").isEqualTo(ids.get(ids.size() - 1));
+            browser.screenshot("overview-7-regions");
+
+            driver.findElement(By.cssSelector("table.matrix td[data-from=ap-south][data-to=eu-west] a")).click();
+            wait.until(ExpectedConditions.textToBe(By.cssSelector("h1"), "shop-ap-south → shop-eu"));
+            wait.until(d -> d.findElement(By.cssSelector("p.reason")).getText().contains("source cluster shop-ap-south not reachable"));
+            assertThat(driver.findElement(By.cssSelector("p.reason")).getText().toLowerCase()).contains("refused");
+            browser.screenshot("link-unreachable");
+        }
+    }
+
+    /**
+     * Issue 23: the lag chart's two panes start at zero and span the chosen window, read from the
+     * rendered uPlot scales; an hour's window says where its samples begin; a paused link's backlog
+     * (bytes written on its source since the pause) grows on its page instead of reading "unknown".
+     */
+    @Test
+    void theLagChartSpansItsWindowFromZeroAndAPausedLinksBacklogGrows() throws Exception {
+        try (Browser browser = new Browser(1366, 1000)) {
+            WebDriver driver = browser.driver();
+            WebDriverWait wait = browser.waiting(WAIT);
+            signIn(browser, TestSecurity.ADMIN_TOKEN);
+            driver.get(base + "/#/links/shop-eu.shop-us");
+            wait.until(d -> points(d) > 3);
+            for (String pane : List.of("ms", "bytes")) {
+                double[] y = scale(driver, pane, "y");
+                assertThat(y[0]).as("%s axis from zero", pane).isZero();
+                assertThat(y[1]).as("%s axis above zero", pane).isPositive();
+            }
+            double[] x = scale(driver, "ms", "x");
+            WebElement chart = driver.findElement(By.cssSelector(".lag-chart"));
+            assertThat(x[0]).isEqualTo(Double.parseDouble(chart.getAttribute("data-from")));
+            assertThat(x[1] - x[0]).as("15 min window").isBetween(899.0, 901.0);
+            driver.findElement(By.xpath("//div[@aria-label='time window']/button[normalize-space()='1h']")).click();
+            wait.until(d -> {
+                double[] hour = scale(d, "ms", "x");
+                return hour[1] - hour[0] > 3599 && hour[1] - hour[0] < 3601;
+            });
+            assertThat(driver.findElement(By.cssSelector("[data-testid=span-note]")).getText()).startsWith("Samples begin at");
+            double begins = Double.parseDouble(driver.findElement(By.cssSelector(".lag-chart")).getAttribute("data-begins"));
+            assertThat(begins).as("the samples begin inside the window, after its start")
+                    .isGreaterThan(scale(driver, "ms", "x")[0]);
+            browser.screenshot("link-1h");
+
+            assertThat(api.post("/api/v1/links/shop-eu.shop-us/pause", "").status()).isEqualTo(200);
+            wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid=link-state]"), "PAUSED"));
+            // the workload keeps writing on shop-eu: what it writes is behind, and grows
+            wait.until(d -> behind(d) > 0);
+            long first = behind(driver);
+            wait.until(d -> behind(d) > first);
+            assertThat(driver.findElement(By.cssSelector("[data-testid=shard-behind]")).getText()).isNotEqualTo("unknown");
+            browser.screenshot("link-paused");
+        }
+    }
+
+    private static double[] scale(WebDriver driver, String pane, String axis) {
+        String json = driver.findElement(By.cssSelector(".lag-chart [data-pane=" + pane + "]")).getAttribute("data-" + axis);
+        String[] parts = json.replaceAll("[\\[\\]]", "").split(",");
+        return new double[] {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
+    }
+
+    /** The link's "Behind" card in bytes (its text is formatted: 12 KiB). */
+    private static long behind(WebDriver driver) {
+        String text = driver.findElement(By.cssSelector("[data-testid=link-behind]")).getText().trim();
+        String[] parts = text.split(" ");
+        if (parts.length != 2) {
+            return -1;
+        }
+        double value = Double.parseDouble(parts[0]);
+        return (long) (value * switch (parts[1]) {
+            case "B" -> 1;
+            case "KiB" -> 1024;
+            case "MiB" -> 1024 * 1024;
+            default -> 1024L * 1024 * 1024;
+        });
     }
 
     @Test

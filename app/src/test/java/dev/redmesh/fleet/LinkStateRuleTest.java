@@ -28,6 +28,20 @@ class LinkStateRuleTest {
     }
 
     @Test
+    void withoutShardsAnUnreachableClusterIsTheReasonWithItsError() {
+        assertThat(LinkStateRule.decide("a", "b", List.of(), c -> c.equals("a") ? "topology: Connection refused" : null))
+                .isEqualTo(new LinkStateRule.Decision(LinkState.PENDING, "source cluster a not reachable: topology: Connection refused"));
+        assertThat(LinkStateRule.decide("a", "b", List.of(), c -> c.equals("b") ? "0: 10.0.0.2:6379 timed out" : null).reason())
+                .isEqualTo("target cluster b not reachable: 0: 10.0.0.2:6379 timed out");
+    }
+
+    @Test
+    void aDisconnectedShardCarriesItsError() {
+        assertThat(decide(shard("0", AssignmentPhase.DISCONNECTED, "w", "Connection reset")).reason())
+                .isEqualTo("source not reachable, reconnecting: shard(s) [0] (Connection reset)");
+    }
+
+    @Test
     void aFailedShardBreaksTheLinkWithItsErrorWhateverTheOthersDo() {
         assertThat(decide(shard("0", AssignmentPhase.STREAMING, "w", null), shard("1", AssignmentPhase.FAILED, "w", "NOAUTH")))
                 .isEqualTo(new LinkStateRule.Decision(LinkState.BROKEN, "shard 1: NOAUTH"));

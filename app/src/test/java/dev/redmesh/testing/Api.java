@@ -72,6 +72,12 @@ public final class Api {
                 .header("Content-Type", "application/json"));
     }
 
+    /** A JSON merge patch (RFC 7386). */
+    public Response patch(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/merge-patch+json"));
+    }
+
     public Response delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }

@@ -24,7 +24,9 @@ import org.springframework.test.context.ContextConfiguration;
         properties = {TestSecurity.ADMIN_TOKEN_PROPERTY, TestSecurity.SECRET_KEY_PROPERTY, "redmesh.proxy.xds-port=0",
                 // every test calls from 127.0.0.1, and some send wrong tokens on purpose: the limit
                 // has a test of its own (RequestLimitsIT)
-                "redmesh.security.limits.auth-failures-per-minute=1000000"})
+                "redmesh.security.limits.auth-failures-per-minute=1000000",
+                // a link pending this long makes the links health component DOWN (60 s by default)
+                "redmesh.fleet.pending-critical=10s"})
 @ContextConfiguration(initializers = {SharedPostgres.Initializer.class, TestCertificates.Initializer.class})
 @ExtendWith(CleanDatabase.class)
 @Import(AppIT.ApiConfiguration.class)
