@@ -26,12 +26,12 @@ class ClusterController {
     private final ClusterService service;
     private final TopologyView topology;
 
-    private final tools.jackson.databind.ObjectMapper json;
+    private final dev.redmesh.web.MergePatch patches;
 
-    ClusterController(ClusterService service, TopologyView topology, tools.jackson.databind.ObjectMapper json) {
+    ClusterController(ClusterService service, TopologyView topology, dev.redmesh.web.MergePatch patches) {
         this.service = service;
         this.topology = topology;
-        this.json = json;
+        this.patches = patches;
     }
 
     @PutMapping("/{name}")
@@ -52,7 +52,7 @@ class ClusterController {
                     schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = ClusterRequest.class))))
     ClusterResponse patch(@PathVariable String name, @RequestBody tools.jackson.databind.JsonNode patch) {
         Cluster current = service.get(name);
-        ClusterRequest merged = dev.redmesh.web.MergePatch.apply(json, ClusterRequest.of(current), patch, ClusterRequest.class);
+        ClusterRequest merged = patches.apply(ClusterRequest.of(current), patch, ClusterRequest.class);
         return describe(service.apply(name, merged).cluster());
     }
 

@@ -129,9 +129,9 @@ public class ClusterService {
         // the links that do not stream, with why: what a pipeline waiting on this cluster prints
         List<String> why = touching.stream().filter(l -> l.getState() != LinkState.STREAMING).limit(3)
                 .map(l -> {
-                    String unreachable = l.getState() != LinkState.PENDING ? null
-                            : dev.redmesh.link.WaitingReason.unreachable(l.getSource(), l.getTarget(), topology.getObject()::problem);
-                    String reason = unreachable != null ? unreachable : l.getStateReason();
+                    // assignments are the fleet's, not read here: a pending link's unreachable cluster is its reason
+                    String reason = dev.redmesh.link.WaitingReason.shown(l.getState(), false, l.getSource(), l.getTarget(),
+                            l.getStateReason(), topology.getObject()::problem);
                     return l.getId() + " " + l.getState() + (reason == null ? "" : ": " + reason);
                 }).toList();
         long more = touching.size() - streaming - why.size();

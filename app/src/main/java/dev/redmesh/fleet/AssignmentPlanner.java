@@ -55,7 +55,7 @@ final class AssignmentPlanner {
                     boolean rebalance) implements Move {
     }
 
-    record Remove(String assignment, long epoch) implements Move {
+    record Remove(String assignment, String link, long epoch) implements Move {
     }
 
     /**
@@ -134,7 +134,7 @@ final class AssignmentPlanner {
         }
         for (FleetStore.AssignmentRow stale : existing.values()) {
             if (!desired.contains(stale.id())) {
-                moves.add(new Remove(stale.id(), stale.epoch()));
+                moves.add(new Remove(stale.id(), stale.linkId(), stale.epoch()));
             }
         }
         if (moves.isEmpty() && mayRebalance) {

@@ -187,8 +187,7 @@ public class FleetCoordinator implements SmartLifecycle {
                 store.reassign(r.assignment(), r.sourceNode(), r.targetNode(), epoch, r.holder(), leaseUntil, now);
                 recordMove(r.assignment(), r.from(), r.holder(), epoch, r.reason());
             } else if (move instanceof AssignmentPlanner.Remove r) {
-                String linkId = r.assignment().substring(0, r.assignment().indexOf('/'));
-                boolean paused = snapshot.links().stream().anyMatch(l -> l.id().equals(linkId) && l.state() == LinkState.PAUSED);
+                boolean paused = snapshot.links().stream().anyMatch(l -> l.id().equals(r.link()) && l.state() == LinkState.PAUSED);
                 if (paused) {
                     store.pauseAssignment(r.assignment(), now); // its backlog is shown growing while it is paused
                 } else {

@@ -37,8 +37,7 @@ class FleetHealth implements HealthIndicator {
         FleetCounts.Workers workers = counts.workers();
         Instant now = clock.instant();
         List<FleetStore.AssignmentRow> assignments = store.assignments();
-        long unheld = assignments.stream()
-                .filter(a -> a.workerId() == null || a.leaseExpiresAt() == null || !a.leaseExpiresAt().isAfter(now)).count();
+        long unheld = assignments.stream().filter(a -> !a.heldAt(now)).count();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("leader", leader == null ? "none" : leader);
         details.put("workersLive", workers.live());

@@ -46,6 +46,11 @@ class FleetStore {
     record AssignmentRow(String id, String linkId, String shardId, String sourceNode, String targetNode, long epoch,
                          String workerId, Instant leaseExpiresAt, AssignmentPhase phase, Long appliedOffset, Long lagBytes,
                          Long lagMs, Double opsPerSec, String lastError, Instant reportedAt) {
+
+        /** A worker holds it under a lease that has not run out at {@code now}. */
+        boolean heldAt(Instant now) {
+            return workerId != null && leaseExpiresAt != null && leaseExpiresAt.isAfter(now);
+        }
     }
 
     record LagPoint(Instant at, @Nullable Long lagMs, @Nullable Long lagBytes, @Nullable Double opsPerSec) {
@@ -248,7 +253,9 @@ class FleetStore {
         java.util.function.Function<ClusterReadModel.Row, String> password = cluster -> sealed.computeIfAbsent(cluster.name(),
                 name -> java.util.Optional.ofNullable(seal.apply(secrets.password(name, cluster.passwordCiphertext())))).orElse(null);
         List<FleetProtocol.AssignmentSpec> specs = new ArrayList<>();
-        Map<String, Long> inbound = inboundCoverage(links.values());
+        // only a keyspace capture's resync reads it: no scan of the assignments for a worker without one
+        Map<String, Long> inbound = held.stream().anyMatch(a -> links.containsKey(a.linkId())
+                && links.get(a.linkId()).mode() == LinkMode.KEYSPACE) ? inboundCoverage(links.values()) : Map.of();
         Map<String, Long> covered = new HashMap<>();
         for (AssignmentRow a : held) {
             LinkReadModel.Row link = links.get(a.linkId());
@@ -268,7 +275,9 @@ class FleetStore {
                                     true, target.username(), targetPassword, target.tls()),
                     link.include(), link.exclude(), link.mode() == LinkMode.KEYSPACE ? Capture.KEYSPACE : Capture.PSYNC,
                     target.readsKeyspace()));
-            covered.put(a.id(), inbound.getOrDefault(source.name(), Long.MAX_VALUE));
+            if (link.mode() == LinkMode.KEYSPACE) {
+                covered.put(a.id(), inbound.getOrDefault(source.name(), Long.MAX_VALUE));
+            }
         }
         return new FleetProtocol.Orders(leaseMs, fingerprint(specs), specs, covered);
     }
@@ -285,7 +294,7 @@ class FleetStore {
      */
     private Map<String, Long> inboundCoverage(java.util.Collection<LinkReadModel.Row> links) {
         Map<String, Long> byLink = new HashMap<>();
-        Map<String, Boolean> waiting = new HashMap<>();
+        java.util.Set<String> waiting = new java.util.HashSet<>();
         jdbc.query("select link_id, phase, lag_ms, reported_at, resync from assignment", rs -> {
             Timestamp reported = rs.getTimestamp("reported_at");
             long lag = rs.getLong("lag_ms");
@@ -294,23 +303,23 @@ class FleetStore {
             String resync = rs.getString("resync");
             String link = rs.getString("link_id");
             if (known && Resync.WAITING.name().equals(resync)) {
-                waiting.put(link, true);
+                waiting.add(link);
                 byLink.merge(link, Long.MAX_VALUE, Math::min);
             } else {
                 byLink.merge(link, known && Resync.NONE.name().equals(resync) ? reported.getTime() - lag : 0, Math::min);
             }
         });
         Map<String, Long> byCluster = new HashMap<>();
-        Map<String, Boolean> undecidable = new HashMap<>();
+        java.util.Set<String> undecidable = new java.util.HashSet<>();
         for (LinkReadModel.Row link : links) {
             if (link.mode() != LinkMode.PROXY_MIRROR && !link.source().equals(link.target())) {
                 byCluster.merge(link.target(), byLink.getOrDefault(link.id(), 0L), Math::min);
-                if (waiting.containsKey(link.id())) {
-                    undecidable.put(link.target(), true);
+                if (waiting.contains(link.id())) {
+                    undecidable.add(link.target());
                 }
             }
         }
-        undecidable.keySet().forEach(cluster -> byCluster.computeIfPresent(cluster,
+        undecidable.forEach(cluster -> byCluster.computeIfPresent(cluster,
                 (c, upTo) -> upTo == 0 ? 0 : FleetProtocol.Orders.UNDECIDABLE));
         return byCluster;
     }
@@ -374,13 +383,12 @@ class FleetStore {
         }, rs -> {
             byLink.computeIfAbsent(rs.getString("link_id"), k -> new ArrayList<>()).add(new PausedShard(rs.getString("shard_id"),
                     rs.getString("source_cluster"), rs.getString("source_node"), (Long) rs.getObject("applied_offset"),
-                    instant(rs, "paused_at"), LinkMode.valueOf(rs.getString("mode"))));
+                    LinkMode.valueOf(rs.getString("mode"))));
         });
         return byLink;
     }
 
-    record PausedShard(String shard, String sourceCluster, String sourceNode, @Nullable Long appliedOffset, Instant pausedAt,
-                       LinkMode mode) {
+    record PausedShard(String shard, String sourceCluster, String sourceNode, @Nullable Long appliedOffset, LinkMode mode) {
     }
 
     // ---- what the reconciler reads of other features

@@ -78,7 +78,7 @@ class LinkHealthAndMetrics implements HealthIndicator, org.springframework.conte
         List<FleetStore.AssignmentRow> assignments = store.assignments();
         assignmentsTotal = assignments.size();
         assignmentsUnheld = assignments.stream()
-                .filter(a -> a.workerId() == null || a.leaseExpiresAt() == null || !a.leaseExpiresAt().isAfter(now)).count();
+                .filter(a -> !a.heldAt(now)).count();
         Map<String, List<FleetStore.AssignmentRow>> byLink = FleetStore.byLink(assignments);
         List<LinkReadModel.Row> links = store.workerLinks();
         java.util.Set<String> present = new java.util.HashSet<>();

@@ -25,13 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RegionController {
 
     private final RegionService service;
-    private final tools.jackson.databind.ObjectMapper json;
-    private final jakarta.validation.Validator validator;
+    private final dev.redmesh.web.MergePatch patches;
 
-    RegionController(RegionService service, tools.jackson.databind.ObjectMapper json, jakarta.validation.Validator validator) {
+    RegionController(RegionService service, dev.redmesh.web.MergePatch patches) {
         this.service = service;
-        this.json = json;
-        this.validator = validator;
+        this.patches = patches;
     }
 
     @PutMapping("/{name}")
@@ -53,14 +51,8 @@ class RegionController {
                     schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = RegionRequest.class))))
     RegionResponse patch(@PathVariable String name, @RequestBody tools.jackson.databind.JsonNode patch) {
         Region current = service.get(name);
-        RegionRequest merged = dev.redmesh.web.MergePatch.apply(json, new RegionRequest(current.getDisplayName(),
-                current.getCloud(), service.proxySettings(current)), patch, RegionRequest.class);
-        java.util.Set<jakarta.validation.ConstraintViolation<RegionRequest>> violations = validator.validate(merged);
-        if (!violations.isEmpty()) {
-            throw dev.redmesh.web.ApiException.invalid(violations.stream().map(v -> new dev.redmesh.web.FieldProblem(
-                    v.getPropertyPath().toString(), v.getMessage())).sorted(java.util.Comparator.comparing(
-                    dev.redmesh.web.FieldProblem::field)).toList());
-        }
+        RegionRequest merged = patches.apply(new RegionRequest(current.getDisplayName(), current.getCloud(),
+                service.proxySettings(current)), patch, RegionRequest.class);
         Region applied = service.apply(name, merged).region();
         return RegionResponse.of(applied, service.proxySettings(applied), service.clustersIn(name));
     }

@@ -443,11 +443,13 @@ final class KeyspaceSource implements ChangeSource {
                 resync = Resync.WAITING;
                 long seen = System.currentTimeMillis();
                 long waitStarted = System.nanoTime();
-                boolean covered = streamFor(RESYNC_WAIT, () -> {
-                    long upTo = inboundCovered.getAsLong();
-                    return upTo >= seen || upTo == Resync.UNDECIDABLE;
-                }) && inboundCovered.getAsLong() >= seen;
-                undecidable = !covered && inboundCovered.getAsLong() == Resync.UNDECIDABLE;
+                long[] upTo = {0}; // the last answer read decides, not a later one
+                streamFor(RESYNC_WAIT, () -> {
+                    upTo[0] = inboundCovered.getAsLong();
+                    return upTo[0] >= seen || upTo[0] == Resync.UNDECIDABLE;
+                });
+                boolean covered = upTo[0] >= seen;
+                undecidable = upTo[0] == Resync.UNDECIDABLE;
                 waited = (System.nanoTime() - waitStarted) / 1_000_000;
                 Map<DbKey, long[]> still = unchanged(targetHolds, target);
                 if (covered) {

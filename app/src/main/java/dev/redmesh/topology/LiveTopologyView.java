@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * polling process last wrote to Postgres.
  */
 @Component
-class LiveTopologyView implements TopologyView {
+/** Also the link feature's {@link dev.redmesh.link.ClusterProblems}: why a pending link's cluster cannot be reached. */
+class LiveTopologyView implements TopologyView, dev.redmesh.link.ClusterProblems {
 
     private final TopologyPoller poller;
     private final TopologyStore store;

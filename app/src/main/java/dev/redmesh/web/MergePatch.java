@@ -16,31 +16,45 @@ import tools.jackson.databind.node.ObjectNode;
  * script owns (a cluster's seeds and mesh) it can set without knowing — or erasing — what an
  * operator set (a region's display name and cloud, a cluster's capture).
  */
+@org.springframework.stereotype.Component
 public final class MergePatch {
 
     /** The media type RFC 7386 names; plain {@code application/json} is accepted too. */
     public static final String MEDIA_TYPE = "application/merge-patch+json";
 
-    private MergePatch() {
+    private final ObjectMapper json;
+    private final jakarta.validation.Validator validator;
+
+    MergePatch(ObjectMapper json, jakarta.validation.Validator validator) {
+        this.json = json;
+        this.validator = validator;
     }
 
     /**
      * @param current the resource as its {@code PUT} body would state it now
      * @return the body with the patch applied; a 400 for a patch that is not an object, names a field
-     *         the body does not have, or gives one a value of the wrong type
+     *         the body does not have, gives one a value of the wrong type, or breaks the body's
+     *         constraints (what {@code @Valid} checks on the {@code PUT})
      */
-    public static <T> T apply(ObjectMapper json, T current, JsonNode patch, Class<T> type) {
+    public <T> T apply(T current, JsonNode patch, Class<T> type) {
         if (patch == null || !patch.isObject()) {
             throw ApiException.invalid("body", "must be a JSON object: a merge patch (RFC 7386) of the fields to change");
         }
         JsonNode merged = merge(json.valueToTree(current), patch);
+        T body;
         try {
-            return json.treeToValue(merged, type);
+            body = json.treeToValue(merged, type);
         } catch (UnrecognizedPropertyException unknown) {
             throw ApiException.invalid(unknown.getPropertyName(), "is not a field of this resource");
         } catch (JacksonException wrong) {
             throw ApiException.invalid(path(wrong), "has the wrong type or shape");
         }
+        java.util.Set<jakarta.validation.ConstraintViolation<T>> violations = validator.validate(body);
+        if (!violations.isEmpty()) {
+            throw ApiException.invalid(violations.stream().map(v -> new FieldProblem(v.getPropertyPath().toString(),
+                    v.getMessage())).sorted(java.util.Comparator.comparing(FieldProblem::field)).toList());
+        }
+        return body;
     }
 
     static JsonNode merge(JsonNode target, JsonNode patch) {

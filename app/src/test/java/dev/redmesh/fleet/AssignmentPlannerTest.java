@@ -205,7 +205,7 @@ class AssignmentPlannerTest {
     void anAssignmentWhoseLinkIsGoneIsRemoved() {
         cluster("a", ClusterMode.STANDALONE, "10.0.0.1:6379");
         held("a.gone/0", "10.0.0.1:6379", "x", "w1", NOW.plusSeconds(3), AssignmentPhase.STREAMING);
-        assertThat(plan(false).moves()).containsExactly(new AssignmentPlanner.Remove("a.gone/0", 7));
+        assertThat(plan(false).moves()).containsExactly(new AssignmentPlanner.Remove("a.gone/0", "a.gone", 7));
     }
 
     @Test
