@@ -64,11 +64,13 @@ class FleetLinkProgress implements LinkProgress {
                     .orElse(null);
             behind = now == null ? null : Math.max(0, now - p.appliedOffset());
         }
-        return new LinkResponse.ShardAssignment(p.shard(), null, p.sourceNode(), 0, p.appliedOffset(), "PAUSED", null, behind, 0.0);
+        return new LinkResponse.ShardAssignment(p.shard(), null, p.sourceNode(), 0, p.appliedOffset(), "PAUSED", null, behind, 0.0, null);
     }
 
     static LinkResponse.ShardAssignment shard(FleetStore.AssignmentRow a) {
         return new LinkResponse.ShardAssignment(a.shardId(), a.workerId(), a.sourceNode(), a.epoch(), a.appliedOffset(),
-                a.phase() == null ? null : a.phase().name(), a.lagMs(), a.lagBytes(), a.opsPerSec());
+                a.phase() == null ? null : a.phase().name(), a.lagMs(), a.lagBytes(), a.opsPerSec(),
+                a.phase() == dev.redmesh.worker.AssignmentPhase.FULL_SYNC && a.fullSync() != null ? new LinkResponse.FullSync(
+                        a.fullSync().keysRead(), a.fullSync().keysTotal(), a.fullSync().elapsedMs()) : null);
     }
 }

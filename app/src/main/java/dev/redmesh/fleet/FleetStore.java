@@ -45,7 +45,15 @@ class FleetStore {
 
     record AssignmentRow(String id, String linkId, String shardId, String sourceNode, String targetNode, long epoch,
                          String workerId, Instant leaseExpiresAt, AssignmentPhase phase, Long appliedOffset, Long lagBytes,
-                         Long lagMs, Double opsPerSec, String lastError, Instant reportedAt) {
+                         Long lagMs, Double opsPerSec, String lastError, Instant reportedAt,
+                         FleetProtocol.@Nullable FullSyncProgress fullSync) {
+
+        AssignmentRow(String id, String linkId, String shardId, String sourceNode, String targetNode, long epoch,
+                      String workerId, Instant leaseExpiresAt, AssignmentPhase phase, Long appliedOffset, Long lagBytes,
+                      Long lagMs, Double opsPerSec, String lastError, Instant reportedAt) {
+            this(id, linkId, shardId, sourceNode, targetNode, epoch, workerId, leaseExpiresAt, phase, appliedOffset,
+                    lagBytes, lagMs, opsPerSec, lastError, reportedAt, null);
+        }
 
         /** A worker holds it under a lease that has not run out at {@code now}. */
         boolean heldAt(Instant now) {
@@ -78,10 +86,14 @@ class FleetStore {
         }
         int[] held = jdbc.batchUpdate("""
                 update assignment set lease_expires_at = ?, phase = ?, applied_offset = ?, lag_bytes = ?, lag_ms = ?,
-                    ops_per_sec = ?, last_error = ?, reported_at = ?, resync = ?
+                        ops_per_sec = ?, last_error = ?, reported_at = ?, resync = ?, full_sync_keys_read = ?,
+                    full_sync_keys_total = ?, full_sync_elapsed_ms = ?
                 where id = ? and worker_id = ? and epoch = ?""", reports.stream().map(report -> new Object[] {
                 ts(now.plus(lease)), report.phase().name(), report.appliedOffset(), nonNegative(report.lagBytes()),
-                nonNegative(report.lagMs()), report.opsPerSec(), report.error(), ts(now), report.resync() == null ? Resync.NONE.name() : report.resync().name(), report.id(),
+                nonNegative(report.lagMs()), report.opsPerSec(), report.error(), ts(now), report.resync() == null ? Resync.NONE.name() : report.resync().name(),
+                report.fullSync() == null ? null : report.fullSync().keysRead(),
+                report.fullSync() == null ? null : report.fullSync().keysTotal(),
+                report.fullSync() == null ? null : report.fullSync().elapsedMs(), report.id(),
                 workerId, report.epoch()}).toList());
         Instant second = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         List<Object[]> samples = new ArrayList<>();
@@ -352,7 +364,8 @@ class FleetStore {
                   Instant now) {
         jdbc.update("""
                 update assignment set source_node = ?, target_node = ?, epoch = ?, worker_id = ?, lease_expires_at = ?,
-                    phase = null, last_error = null, reported_at = null, resync = 'NONE', updated_at = ?
+                    phase = null, last_error = null, reported_at = null, resync = 'NONE', full_sync_keys_read = null,
+                    full_sync_keys_total = null, full_sync_elapsed_ms = null, updated_at = ?
                 where id = ?""",
                 sourceNode, targetNode, epoch, workerId, ts(leaseExpiresAt), ts(now), id);
     }
@@ -459,7 +472,17 @@ class FleetStore {
                 rs.getString("source_node"), rs.getString("target_node"), rs.getLong("epoch"), rs.getString("worker_id"),
                 instant(rs, "lease_expires_at"), phase(rs.getString("phase")), (Long) rs.getObject("applied_offset"),
                 (Long) rs.getObject("lag_bytes"), (Long) rs.getObject("lag_ms"), (Double) rs.getObject("ops_per_sec"),
-                rs.getString("last_error"), instant(rs, "reported_at"));
+                rs.getString("last_error"), instant(rs, "reported_at"), fullSync(rs));
+    }
+
+    private static FleetProtocol.@Nullable FullSyncProgress fullSync(ResultSet rs) throws SQLException {
+        Long read = (Long) rs.getObject("full_sync_keys_read");
+        if (read == null) {
+            return null;
+        }
+        Long total = (Long) rs.getObject("full_sync_keys_total");
+        Long elapsed = (Long) rs.getObject("full_sync_elapsed_ms");
+        return new FleetProtocol.FullSyncProgress(read, total == null ? 0 : total, elapsed == null ? 0 : elapsed);
     }
 
     private static AssignmentPhase phase(String stored) {

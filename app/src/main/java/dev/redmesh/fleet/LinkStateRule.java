@@ -3,7 +3,12 @@ package dev.redmesh.fleet;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.redmesh.link.FullSyncReason;
+import dev.redmesh.link.LinkResponse;
 import dev.redmesh.link.LinkState;
+import dev.redmesh.worker.FleetProtocol;
 import dev.redmesh.worker.AssignmentPhase;
 
 /**
@@ -14,7 +19,7 @@ import dev.redmesh.worker.AssignmentPhase;
  *       source's or target's last topology poll where one failed;</li>
  *   <li>a shard failed: {@code BROKEN}, with its error;</li>
  *   <li>every shard streams: {@code STREAMING};</li>
- *   <li>a shard full-syncs: {@code FULL_SYNC};</li>
+ *   <li>a shard full-syncs: {@code FULL_SYNC}, with how far it has come and the time left;</li>
  *   <li>otherwise {@code PENDING}, saying which shards wait and why (no live worker, source not
  *       reachable, fenced by a newer holder, starting).</li>
  * </ol>
@@ -51,7 +56,7 @@ final class LinkStateRule {
         }
         Optional<FleetStore.AssignmentRow> copying = shards.stream().filter(a -> a.phase() == AssignmentPhase.FULL_SYNC).findFirst();
         if (copying.isPresent()) {
-            return new Decision(LinkState.FULL_SYNC, "full sync of shard " + copying.get().shardId());
+            return new Decision(LinkState.FULL_SYNC, fullSync(copying.get().shardId(), copying.get().fullSync()));
         }
         if (shards.stream().anyMatch(a -> a.workerId() == null)) {
             return new Decision(LinkState.PENDING, "no live worker");
@@ -67,6 +72,11 @@ final class LinkStateRule {
             return new Decision(LinkState.PENDING, "fenced off by a newer holder, handing over: shard(s) " + fenced);
         }
         return new Decision(LinkState.PENDING, "starting: " + shards.stream().map(a -> a.shardId() + " " + waiting(a.phase())).toList());
+    }
+
+    static String fullSync(String shard, FleetProtocol.@Nullable FullSyncProgress progress) {
+        return progress == null ? FullSyncReason.of(shard, null)
+                : FullSyncReason.of(shard, new LinkResponse.FullSync(progress.keysRead(), progress.keysTotal(), progress.elapsedMs()));
     }
 
     private static List<String> ofPhase(List<FleetStore.AssignmentRow> shards, AssignmentPhase phase) {

@@ -17,16 +17,26 @@ public record LinkResponse(String id, String source, String target, LinkMode mod
     public record Filters(List<String> include, List<String> exclude) {
     }
 
-    /** One source shard's assignment as its worker last reported it; offsets and lag null until then. */
+    /**
+     * One source shard's assignment as its worker last reported it; offsets and lag null until then,
+     * {@code fullSync} only while it full-syncs.
+     */
     public record ShardAssignment(String shard, @Nullable String worker, String sourceNode, long epoch,
                                   @Nullable Long offset, @Nullable String state, @Nullable Long lagMs,
-                                  @Nullable Long lagBytes, @Nullable Double opsPerSec) {
+                                  @Nullable Long lagBytes, @Nullable Double opsPerSec, @Nullable FullSync fullSync) {
+    }
+
+    /**
+     * How far a shard's full sync has come: keys of the source's RDB read, how many it holds (0 when
+     * the RDB does not say), and how long the full sync has run.
+     */
+    public record FullSync(long keysRead, long keysTotal, long elapsedMs) {
     }
 
     /** @param problems for the reason of a link pending on a cluster it cannot reach ({@link WaitingReason}) */
     static LinkResponse of(ReplicationLink link, List<ShardAssignment> shards, ClusterProblems problems) {
-        String reason = WaitingReason.shown(link.getState(), !shards.isEmpty(), link.getSource(), link.getTarget(),
-                link.getStateReason(), problems);
+        String reason = FullSyncReason.shown(link.getState(), shards, WaitingReason.shown(link.getState(),
+                !shards.isEmpty(), link.getSource(), link.getTarget(), link.getStateReason(), problems));
         return of(link.getId(), link.getSource(), link.getTarget(), link.getMode(), link.getState(), reason,
                 link.getStateChangedAt(), link.getOrigin(), link.getMesh(),
                 new Filters(link.getIncludePatterns(), link.getExcludePatterns()), shards, link.getCreatedAt());

@@ -3,14 +3,17 @@ package dev.redmesh.sync;
 import java.util.ArrayDeque;
 
 /**
- * Lag in time for a capture whose stream has no offsets of the source's own (keyspace capture):
- * beats the capture publishes on the source, timed from the moment each was sent to the moment the
- * target had applied everything notified before it.
+ * Lag in time from the source's write to the target's apply, on the worker's one clock: beats the
+ * worker writes on the source (a {@code PUBLISH}, or on a Redis Cluster master in PSYNC capture a
+ * {@code SET} of a key of its own), each timed from the moment the source executed it to the moment
+ * the target had applied everything the stream carried before it.
  *
- * <p>A beat is {@linkplain #sent sent}, then {@linkplain #notified notified} at a place in the
- * capture's stream (the offset of the last change read before it), then done once that offset is
- * {@linkplain #applied applied}. The lag is the longer of the last done beat's time and the age of
- * the oldest beat not done yet, so a stall anywhere between the source and the target (the source
+ * <p>A beat is {@linkplain #sent sent}, {@linkplain #answered answered} by the source, then
+ * {@linkplain #notified notified} at a place in the capture's stream (the offset of the last change
+ * read before it), then done once that offset is {@linkplain #applied applied}. Its start is the
+ * middle of its round trip: the source executed it about half-way between the worker sending it and
+ * the reply arriving, so a worker far from its source does not count the way there as lag. The lag
+ * is the longer of the last done beat's time and the age of the oldest beat not done yet, so a stall anywhere between the source and the target (the source
  * not answering, notifications held in its output buffer, the target not applying) shows as a lag
  * that grows. Beats are notified in the order they were sent; a beat lost in a gap of the
  * notifications is dropped when a later one arrives.
@@ -19,8 +22,9 @@ final class Beats {
 
     private static final class Beat {
         final long id;
-        final long sentNanos;
+        long sentNanos;
         long offset = -1;
+        boolean answered;
 
         Beat(long id, long sentNanos) {
             this.id = id;
@@ -32,6 +36,9 @@ final class Beats {
     private long nextId;
     private long applied = -1;
     private long lastNanos = -1;
+    /** The last beat done, and when: its reply may still arrive and move its start. */
+    private Beat lastDone;
+    private long lastDoneNanos;
 
     /** A beat is about to be published; returns its id, the message to publish. */
     synchronized long sent(long nowNanos) {
@@ -43,13 +50,65 @@ final class Beats {
         return id;
     }
 
-    /** Beat {@code id} arrived in the stream after every change up to {@code offset}. */
-    synchronized void notified(long id, long offset, long nowNanos) {
+    /**
+     * The source answered beat {@code id}: it executed it about half-way through the round trip,
+     * which becomes the beat's start (also when the stream brought it before the reply).
+     */
+    synchronized void answered(long id, long nowNanos) {
+        Beat beat = lastDone != null && lastDone.id == id ? lastDone : find(id);
+        if (beat == null || beat.answered) {
+            return;
+        }
+        beat.answered = true;
+        beat.sentNanos += Math.max(0, nowNanos - beat.sentNanos) / 2;
+        if (beat == lastDone) {
+            lastNanos = Math.max(0, lastDoneNanos - beat.sentNanos);
+        }
+    }
+
+    /** The source refused beat {@code id} (an error reply): it will never be in the stream. */
+    synchronized void failed(long id) {
+        pending.removeIf(beat -> beat.id == id);
+    }
+
+    /**
+     * Follows the reply to beat {@code id}: an answer moves its start ({@link #answered}), an error
+     * reply drops it ({@link #failed}); no answer (the source down) leaves it outstanding, its age the lag.
+     */
+    void track(long id, java.util.concurrent.CompletionStage<?> reply) {
+        reply.whenComplete((ok, error) -> {
+            long now = System.nanoTime();
+            if (error == null) {
+                answered(id, now);
+            } else if (error instanceof io.lettuce.core.RedisCommandExecutionException
+                    || error.getCause() instanceof io.lettuce.core.RedisCommandExecutionException) {
+                failed(id);
+            }
+        });
+    }
+
+    private Beat find(long id) {
         for (Beat beat : pending) {
             if (beat.id == id) {
-                beat.offset = offset;
-                break;
+                return beat;
             }
+        }
+        return null;
+    }
+
+    /** Whether a beat has ever reached the stream: until then this clock knows nothing. */
+    synchronized boolean heard() {
+        return heard;
+    }
+
+    private boolean heard;
+
+    /** Beat {@code id} arrived in the stream after every change up to {@code offset}. */
+    synchronized void notified(long id, long offset, long nowNanos) {
+        Beat found = find(id);
+        if (found != null) {
+            found.offset = offset;
+            heard = true;
         }
         while (!pending.isEmpty() && pending.peekFirst().id < id && pending.peekFirst().offset < 0) {
             pending.pollFirst(); // sent before it and never notified: lost in a gap, or never published
@@ -67,7 +126,9 @@ final class Beats {
 
     private void complete(long nowNanos) {
         while (!pending.isEmpty() && pending.peekFirst().offset >= 0 && pending.peekFirst().offset <= applied) {
-            lastNanos = nowNanos - pending.pollFirst().sentNanos;
+            lastDone = pending.pollFirst();
+            lastDoneNanos = nowNanos;
+            lastNanos = Math.max(0, nowNanos - lastDone.sentNanos);
         }
     }
 

@@ -255,7 +255,7 @@ final class KeyspaceSource implements ChangeSource {
         }
         long id = beats.sent(System.nanoTime());
         try {
-            reader.async().publish(beatChannel, ascii(Long.toString(id)));
+            beats.track(id, reader.async().publish(beatChannel, ascii(Long.toString(id))));
         } catch (RuntimeException e) {
             // the source does not answer: the beat stays outstanding and the lag grows
         }

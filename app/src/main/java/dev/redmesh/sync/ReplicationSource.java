@@ -42,7 +42,7 @@ final class ReplicationSource implements ChangeSource {
     static final ChangeSource.Factory PSYNC = (spec, catalog, targetRdbVersion, queue, stats, from, events) ->
             new ReplicationSource(spec.source(), spec.options().tls(), catalog.names(), targetRdbVersion, queue, stats,
                     from == null ? null : from.replid(), from == null ? -1 : from.offset(),
-                    spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis());
+                    spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis(), new PsyncBeats(spec));
 
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSource.class);
@@ -67,14 +67,16 @@ final class ReplicationSource implements ChangeSource {
     /** End offset of the last command read from the stream (or where streaming began); -1 before. */
     private volatile long readOffset = -1;
     private Thread thread;
+    private final PsyncBeats beats;
 
     /**
      * @param replid  history to resume, or null for a full sync
      * @param offset  last offset already applied (PSYNC asks for offset + 1); ignored without replid
      */
     ReplicationSource(RedisEndpoint endpoint, TlsTrust trust, Set<String> commandNames, int targetRdbVersion, BoundedEventQueue queue,
-                      SyncStats stats, String replid, long offset, long maxRestoreBytes, long backoffMaxMillis) {
+                      SyncStats stats, String replid, long offset, long maxRestoreBytes, long backoffMaxMillis, PsyncBeats beats) {
         this.endpoint = endpoint;
+        this.beats = beats;
         this.backoffMaxMillis = backoffMaxMillis;
         this.splitter = new LargeValueSplitter(maxRestoreBytes);
         this.commandNames = commandNames;
@@ -109,6 +111,7 @@ final class ReplicationSource implements ChangeSource {
         thread = new Thread(this::run, "sync-source-" + endpoint.seeds().get(0));
         thread.setDaemon(true);
         thread.start();
+        beats.start();
     }
 
     @Override
@@ -221,8 +224,10 @@ final class ReplicationSource implements ChangeSource {
     private void onCommand(DefaultCommand command) throws InterruptedException {
         long end = command.getContext() != null && command.getContext().getOffsets() != null
                 ? command.getContext().getOffsets().getV2() : configuration.getReplOffset();
+        long before = readOffset;
         readOffset = end;
         ReplicationEvent.Command parsed = ReplicationEvent.Command.of(db, command.getCommand(), command.getArgs(), end);
+        beats.read(parsed.name(), parsed.args(), before < 0 ? end : before);
         if (parsed.name().equals("SELECT")) {
             db = Integer.parseInt(new String(command.getArgs()[0], java.nio.charset.StandardCharsets.US_ASCII));
             return;
@@ -246,8 +251,19 @@ final class ReplicationSource implements ChangeSource {
     }
 
     @Override
+    public void applied(long offset) {
+        beats.applied(offset);
+    }
+
+    @Override
+    public long lagMs() {
+        return beats.lagMs();
+    }
+
+    @Override
     public void close() {
         closed = true;
+        beats.close();
         Replicator replicator = current.get();
         if (replicator != null) {
             try {

@@ -58,6 +58,7 @@ public final class SyncStats {
     }
 
     void fullSyncStarted() {
+        fullSyncStartedNanos = System.nanoTime();
         fullSyncs.incrementAndGet();
         rdbKeysRead.set(0);
         rdbBytesRead.set(0);
@@ -173,6 +174,14 @@ public final class SyncStats {
     public long rdbBytesRead() {
         return rdbBytesRead.get();
     }
+
+    /** Time since the latest full sync started (read while it runs); 0 before any. */
+    public long fullSyncElapsedMs() {
+        long started = fullSyncStartedNanos;
+        return started == 0 ? 0 : (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private volatile long fullSyncStartedNanos;
 
     /** Keys the RDB announces (RESIZEDB), so progress reads "loaded of total"; 0 when not announced. */
     public long rdbKeysTotal() {

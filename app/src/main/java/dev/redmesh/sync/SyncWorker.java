@@ -377,7 +377,7 @@ public final class SyncWorker implements AutoCloseable {
         }
         int keyIndex = catalog.firstKeyIndex(command);
         if (keyIndex >= 0 && !spec.filter().travels(command.args()[keyIndex])) {
-            if (KeyFilter.isInternal(command.args()[keyIndex])) {
+            if (KeyFilter.isInternal(command.args()[keyIndex]) && !PsyncBeats.isBeat(command.args()[keyIndex])) {
                 stats.echoesDropped(1); // a checkpoint write on its own (a unit whose commands changed nothing)
             } else {
                 stats.skipped(1);

@@ -205,7 +205,9 @@ public class FleetAgent implements SmartLifecycle, ApplicationListener<WebServer
             carried.put(r, notes);
             reports.add(new FleetProtocol.AssignmentReport(r.spec.id(), r.spec.epoch(), r.phase,
                     s == null ? -1 : s.appliedOffset(), s == null ? -1 : s.lagBytes(), measured >= 0 ? measured : r.lag.lagMs(),
-                    s == null ? 0 : s.opsPerSec(), r.error, divergence(s), notes, worker == null ? Resync.NONE : worker.resync()));
+                    s == null ? 0 : s.opsPerSec(), r.error, divergence(s), notes, worker == null ? Resync.NONE : worker.resync(),
+                    r.phase == AssignmentPhase.FULL_SYNC && worker != null ? new FleetProtocol.FullSyncProgress(
+                            worker.stats().rdbKeysRead(), worker.stats().rdbKeysTotal(), worker.stats().fullSyncElapsedMs()) : null));
         }
         FleetProtocol.Heartbeat heartbeat = new FleetProtocol.Heartbeat(properties.kind(), properties.pinnedNode(), address,
                 version(), reports);

@@ -38,7 +38,19 @@ public final class FleetProtocol {
      */
     public record AssignmentReport(String id, long epoch, AssignmentPhase phase, long appliedOffset, long lagBytes, long lagMs,
                                    double opsPerSec, String error, Divergence divergence, List<String> notes,
-                                   Resync resync) {
+                                   Resync resync, @Nullable FullSyncProgress fullSync) {
+
+        public AssignmentReport(String id, long epoch, AssignmentPhase phase, long appliedOffset, long lagBytes, long lagMs,
+                                double opsPerSec, String error, Divergence divergence, List<String> notes, Resync resync) {
+            this(id, epoch, phase, appliedOffset, lagBytes, lagMs, opsPerSec, error, divergence, notes, resync, null);
+        }
+    }
+
+    /**
+     * How far a full sync has come: keys of the source's RDB read, how many it holds (0 when its RDB
+     * does not say), and how long it has run. Sent only while the shard full-syncs.
+     */
+    public record FullSyncProgress(long keysRead, long keysTotal, long elapsedMs) {
     }
 
     /**

@@ -73,6 +73,44 @@ class OperatorSignalsIT {
         assertThat(link("ops-a.ops-b").path("stateReason").asString()).matches("paused by night-shift at \\d{4}-\\d\\d-\\d\\dT.*Z; .*");
     }
 
+    /**
+     * A full sync says how far it has come and how long it has left, refreshed with every heartbeat —
+     * not the reason written once when the link entered FULL_SYNC.
+     */
+    @Test
+    void aFullSyncSaysHowFarItHasComeAndTheTimeLeft() {
+        RedisNode a = cleanup.add(RedisNode.start());
+        RedisNode b = cleanup.add(RedisNode.start());
+        a.call(c -> {
+            java.util.Map<String, String> batch = new java.util.HashMap<>();
+            for (int i = 0; i < 600_000; i++) {
+                batch.put("bulk:" + i, "v".repeat(24));
+                if (batch.size() == 1000) {
+                    c.mset(batch);
+                    batch.clear();
+                }
+            }
+            return null;
+        });
+        join("ops-a", "ops-a", a.address());
+        join("ops-b", "ops-b", b.address());
+        Pattern progress = Pattern.compile("full sync of shard \\S+: (\\d+) % \\(([\\d ]+) of ([\\d ]+) keys\\) in \\d+ s, about \\d+ (s|min) left");
+        Set<Long> seen = new TreeSet<>();
+        Eventually.await("two different progress figures of the full sync", Duration.ofSeconds(60), () -> {
+            Matcher m = progress.matcher(link("ops-a.ops-b").path("stateReason").asString());
+            if (m.matches()) {
+                seen.add(Long.parseLong(m.group(2).replace(" ", "")));
+                assertThat(Long.parseLong(m.group(3).replace(" ", ""))).as("the keys the RDB holds: the preload and a few of redmesh's own")
+                        .isBetween(600_000L, 600_100L);
+            }
+            return seen.size() >= 2;
+        });
+        Eventually.await("the link streams after its full sync", Duration.ofSeconds(60),
+                () -> "STREAMING".equals(link("ops-a.ops-b").path("state").asString()));
+        JsonNode fullSync = link("ops-a.ops-b").path("shards").get(0).path("fullSync");
+        assertThat(fullSync.isNull() || fullSync.isMissingNode()).as("no progress once it streams: " + fullSync).isTrue();
+    }
+
     @Test
     void theFleetHasAHealthComponentWithItsLeaderAndWorkers() {
         Eventually.await("the fleet component is UP with a leader and a live worker", Duration.ofSeconds(10), () -> {

@@ -67,4 +67,47 @@ class BeatsTest {
         beats.notified(next, 1, 1_006 * MS);
         assertThat(beats.lagMs(1_010 * MS)).isEqualTo(6);
     }
+
+    @Test
+    void aBeatStartsHalfWayThroughItsRoundTripWhicheverArrivesFirst() {
+        Beats replyFirst = new Beats();
+        long id = replyFirst.sent(0);
+        replyFirst.answered(id, 80 * MS); // the source executed it at about 40 ms
+        replyFirst.notified(id, 0, 81 * MS);
+        replyFirst.applied(0, 81 * MS);
+        assertThat(replyFirst.lagMs(500 * MS)).isEqualTo(41);
+
+        Beats streamFirst = new Beats();
+        long other = streamFirst.sent(0);
+        streamFirst.notified(other, 0, 79 * MS);
+        streamFirst.applied(0, 79 * MS);
+        assertThat(streamFirst.lagMs(79 * MS)).as("before the reply: from sending").isEqualTo(79);
+        streamFirst.answered(other, 82 * MS);
+        assertThat(streamFirst.lagMs(500 * MS)).isEqualTo(38);
+        streamFirst.answered(other, 200 * MS);
+        assertThat(streamFirst.lagMs(500 * MS)).as("moved once only").isEqualTo(38);
+    }
+
+    @Test
+    void aRefusedBeatIsNoLagAndNothingIsHeardBeforeTheFirstArrives() {
+        Beats beats = new Beats();
+        long refused = beats.sent(0);
+        assertThat(beats.heard()).isFalse();
+        beats.failed(refused);
+        assertThat(beats.lagMs(10_000 * MS)).isEqualTo(-1);
+        long id = beats.sent(10_000 * MS);
+        beats.notified(id, 0, 10_002 * MS);
+        assertThat(beats.heard()).isTrue();
+    }
+
+    @Test
+    void aClusterMastersBeatGoesToTheFirstSlotItServes() {
+        String nodes = """
+                07c3 127.0.0.1:7001@17001 master - 0 1 1 connected 0-5460
+                e7d1 127.0.0.1:7002@17002 myself,master - 0 0 2 connected [5461->-07c3] 5461-10922 12000
+                67ed 127.0.0.1:7003@17003 master - 0 1 3 connected 10923-16383
+                """;
+        assertThat(PsyncBeats.ownSlot(nodes)).isEqualTo(5461);
+        assertThat(PsyncBeats.ownSlot("e7d1 127.0.0.1:7002@17002 myself,master - 0 0 2 connected\n")).isNegative();
+    }
 }
