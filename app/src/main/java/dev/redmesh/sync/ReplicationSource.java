@@ -42,7 +42,8 @@ final class ReplicationSource implements ChangeSource {
     static final ChangeSource.Factory PSYNC = (spec, catalog, targetRdbVersion, queue, stats, from, events) ->
             new ReplicationSource(spec.source(), spec.options().tls(), catalog.names(), targetRdbVersion, queue, stats,
                     from == null ? null : from.replid(), from == null ? -1 : from.offset(),
-                    spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis(), new PsyncBeats(spec));
+                    spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis(), new PsyncBeats(spec),
+                    new FieldTtlDowngrade(spec.link(), stats, events));
 
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSource.class);
@@ -51,6 +52,8 @@ final class ReplicationSource implements ChangeSource {
     private final RedisEndpoint endpoint;
     private final Set<String> commandNames;
     private final int targetRdbVersion;
+    /** Says when a full sync's hash loses its field TTLs on a target without them (the dump visitor drops them). */
+    private final FieldTtlDowngrade downgrade;
     private final BoundedEventQueue queue;
     private final SyncStats stats;
     private final Configuration configuration = Configuration.defaultSetting();
@@ -74,8 +77,10 @@ final class ReplicationSource implements ChangeSource {
      * @param offset  last offset already applied (PSYNC asks for offset + 1); ignored without replid
      */
     ReplicationSource(RedisEndpoint endpoint, TlsTrust trust, Set<String> commandNames, int targetRdbVersion, BoundedEventQueue queue,
-                      SyncStats stats, String replid, long offset, long maxRestoreBytes, long backoffMaxMillis, PsyncBeats beats) {
+                      SyncStats stats, String replid, long offset, long maxRestoreBytes, long backoffMaxMillis, PsyncBeats beats,
+                      FieldTtlDowngrade downgrade) {
         this.endpoint = endpoint;
+        this.downgrade = downgrade;
         this.beats = beats;
         this.backoffMaxMillis = backoffMaxMillis;
         this.splitter = new LargeValueSplitter(maxRestoreBytes);
@@ -155,7 +160,8 @@ final class ReplicationSource implements ChangeSource {
         for (String name : commandNames) {
             replicator.addCommandParser(CommandName.name(name), new DefaultCommandParser());
         }
-        replicator.setRdbVisitor(new DumpRdbVisitor(replicator, targetRdbVersion));
+        replicator.setRdbVisitor(FieldTtlDowngrade.targetKeepsFieldTtls(targetRdbVersion)
+                ? new DumpRdbVisitor(replicator, targetRdbVersion) : new FieldTtlsDropped(replicator));
         functions = new DefaultDumpValueParser(replicator);
         replicator.addEventListener((r, event) -> onEvent(event));
         replicator.addExceptionListener((r, error, event) -> {
@@ -164,6 +170,36 @@ final class ReplicationSource implements ChangeSource {
             }
         });
         return replicator;
+    }
+
+    /**
+     * The dump visitor writes a hash with field TTLs for an older target as a plain hash: each such
+     * key is counted and named as approximated ({@link FieldTtlDowngrade}).
+     */
+    private final class FieldTtlsDropped extends DumpRdbVisitor {
+
+        FieldTtlsDropped(Replicator replicator) {
+            super(replicator, targetRdbVersion);
+        }
+
+        @Override
+        public Event applyHashMetadata(com.moilioncircle.redis.replicator.io.RedisInputStream in, int version,
+                                       com.moilioncircle.redis.replicator.rdb.datatype.ContextKeyValuePair context) throws java.io.IOException {
+            return dropped(super.applyHashMetadata(in, version, context));
+        }
+
+        @Override
+        public Event applyHashListPackEx(com.moilioncircle.redis.replicator.io.RedisInputStream in, int version,
+                                         com.moilioncircle.redis.replicator.rdb.datatype.ContextKeyValuePair context) throws java.io.IOException {
+            return dropped(super.applyHashListPackEx(in, version, context));
+        }
+
+        private Event dropped(Event event) {
+            if (event instanceof DumpKeyValuePair kv) {
+                downgrade.approximated(kv.getKey(), "full sync");
+            }
+            return event;
+        }
     }
 
     private void onEvent(Event event) {

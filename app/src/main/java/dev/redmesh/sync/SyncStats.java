@@ -22,6 +22,7 @@ public final class SyncStats {
     private final AtomicLong bytesApplied = new AtomicLong();
     private final AtomicLong appliedOffset = new AtomicLong(-1);
     private final AtomicLong flushesNotPropagated = new AtomicLong();
+    private final AtomicLong valuesApproximated = new AtomicLong();
     private final AtomicLong echoesDropped = new AtomicLong();
     private final AtomicLong unitsApplied = new AtomicLong();
     private final AtomicLong unitsFenced = new AtomicLong();
@@ -149,6 +150,15 @@ public final class SyncStats {
 
     void rdbKeysExpected(long keys) {
         rdbKeysTotal.addAndGet(keys);
+    }
+
+    void valueApproximated() {
+        valuesApproximated.incrementAndGet();
+    }
+
+    /** Values the target got without what it cannot hold (hash field TTLs: {@link FieldTtlDowngrade}). */
+    public long valuesApproximated() {
+        return valuesApproximated.get();
     }
 
     void flushNotPropagated() {

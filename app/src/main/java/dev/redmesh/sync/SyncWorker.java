@@ -37,6 +37,34 @@ public final class SyncWorker implements AutoCloseable {
     private static final Set<String> NEVER_APPLIED = Set.of("PING", "REPLCONF", "PUBLISH", "SPUBLISH");
     private static final Set<String> FLUSHES = Set.of("FLUSHALL", "FLUSHDB");
     private static final int IN_FLIGHT_BATCHES = 8;
+
+    /** What the worker does with a command its source's stream carries, whatever the command. */
+    public enum Handling {
+        /** applied on the target as it came, in a unit with the link's checkpoint */
+        APPLIED,
+        /** a flush: applied only where the link's options say so, an event either way */
+        FLUSH,
+        /** libraries: applied on every master of the target, outside units */
+        EVERY_MASTER,
+        /** rewritten or left out on a target without hash field expiration ({@link FieldTtlDowngrade}) */
+        FIELD_TTLS,
+        /** never applied: replication chatter and messages (PING, REPLCONF, PUBLISH) */
+        NOT_APPLIED
+    }
+
+    /** How {@link #route} treats {@code name} (upper case); checked against every version's COMMAND table by a test. */
+    public static Handling handling(String name) {
+        if (NEVER_APPLIED.contains(name)) {
+            return Handling.NOT_APPLIED;
+        }
+        if (FLUSHES.contains(name)) {
+            return Handling.FLUSH;
+        }
+        if (name.equals("FUNCTION")) {
+            return Handling.EVERY_MASTER;
+        }
+        return FieldTtlDowngrade.concerns(name) ? Handling.FIELD_TTLS : Handling.APPLIED;
+    }
     /**
      * How often the resume point is stored under load. A worker that takes over after a failover
      * resumes from it, and the new master accepts the partial resync only while that offset is
@@ -72,6 +100,7 @@ public final class SyncWorker implements AutoCloseable {
     private final SyncStats stats = new SyncStats();
     private final BoundedEventQueue queue;
     private final Consumer<String> events;
+    private final FieldTtlDowngrade downgrade;
     private final byte[] epochBytes;
     private final TargetFactory targets;
     private TargetWriter writer;
@@ -110,6 +139,7 @@ public final class SyncWorker implements AutoCloseable {
         this.spec = spec;
         this.sources = sources;
         this.events = events;
+        this.downgrade = new FieldTtlDowngrade(spec.link(), stats, events);
         this.targets = targets;
         this.queue = new BoundedEventQueue(spec.options().memoryBudgetBytes());
         this.epochBytes = UnitScripts.ascii(Long.toString(spec.epoch()));
@@ -383,6 +413,16 @@ public final class SyncWorker implements AutoCloseable {
                 stats.skipped(1);
             }
             return;
+        }
+        // a target without hash field expiration gets the stated approximation (FieldTtlDowngrade)
+        if (!FieldTtlDowngrade.targetKeepsFieldTtls(writer.rdbVersion()) && FieldTtlDowngrade.concerns(name)) {
+            ReplicationEvent.Command kept = downgrade.rewrite(command);
+            if (kept == null) {
+                stats.skipped(1);
+                return;
+            }
+            command = kept;
+            name = command.name();
         }
         if (name.equals("FUNCTION") || (keyIndex < 0 && spec.target().cluster())) {
             // no key to route by: libraries and keyless writes go to every master of a cluster

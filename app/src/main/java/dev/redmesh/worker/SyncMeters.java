@@ -26,6 +26,8 @@ final class SyncMeters {
         registered.add(FunctionCounter.builder("redmesh.sync.rdb.keys.read", stats, SyncStats::rdbKeysRead).tags(tags).register(meters));
         registered.add(FunctionCounter.builder("redmesh.sync.rdb.keys.restored", stats, SyncStats::keysRestored).tags(tags).register(meters));
         registered.add(FunctionCounter.builder("redmesh.sync.full.syncs", stats, SyncStats::fullSyncs).tags(tags).register(meters));
+        registered.add(FunctionCounter.builder("redmesh.sync.values.approximated", stats, SyncStats::valuesApproximated)
+                .description("values the target got without what it cannot hold (hash field TTLs)").tags(tags).register(meters));
         registered.add(FunctionCounter.builder("redmesh.sync.apply.errors", stats, SyncStats::applyErrors).tags(tags).register(meters));
         registered.add(Gauge.builder("redmesh.sync.applied.offset", stats, SyncStats::appliedOffset).tags(tags).register(meters));
         registered.add(Gauge.builder("redmesh.sync.rdb.bytes.read", stats, SyncStats::rdbBytesRead).tags(tags).register(meters));

@@ -27,7 +27,8 @@ import org.springframework.core.env.Environment;
 /**
  * The whole loop, the way an operator and a CI pipeline drive it: the all-in-one process (control
  * plane plus its own worker) and two worker-only processes of the real jar; three regions joined
- * only through PUT calls; then one worker process killed with SIGKILL under load.
+ * only through PUT calls, of three engines and versions (Redis 8.0, Valkey 8.0, Redis 7.0: a mesh
+ * mid-upgrade); then one worker process killed with SIGKILL under load, and every counter exact.
  */
 @AppIT
 class FleetIT {
@@ -53,9 +54,13 @@ class FleetIT {
         Eventually.await("three live workers", Duration.ofSeconds(90), () -> fleet.liveWorkers().size() >= 3);
 
         List<String> regions = List.of("r1", "r2", "r3");
+        // a mesh mid-upgrade, as every multi-region fleet is during one: three engines and versions
+        Map<String, String> versions = Map.of("r1", "8.0", "r2", "valkey-8.0", "r3", "7");
         Map<String, RedisNode> nodes = new HashMap<>();
         for (String region : regions) {
-            RedisNode node = RedisNode.start("repl-backlog-size 64mb"); // outlasts a lease under this load
+            // the backlog outlasts a lease under this load
+            RedisNode node = RedisNode.start(dev.redmesh.localredis.RedisBinary.forVersion(versions.get(region)),
+                    "repl-backlog-size 64mb");
             cleanup.add(node);
             nodes.put(region, node);
             assertThat(api.put("/api/v1/regions/" + region, "{}").status()).isEqualTo(201);

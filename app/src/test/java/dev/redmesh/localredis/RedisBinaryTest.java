@@ -114,6 +114,29 @@ class RedisBinaryTest {
     }
 
     @Test
+    void forVersionFindsAnEngineAndVersionByItsVariableThenTheServerCache() throws IOException {
+        Path eight = fakeServer("eight", "8.0.2");
+        Path valkey = script("valkey", "echo 'Valkey server v=8.0.1 sha=00000000:0 malloc=libc bits=64 build=0'");
+        Path cache = Files.createDirectories(temp.resolve("cache"));
+        Files.writeString(cache.resolve("servers.env"), "VALKEY_8_0_SERVER=" + valkey + "\n");
+        Map<String, String> environment = Map.of("REDIS_8_0_SERVER", eight.toString(),
+                RedisBinary.CACHE_VARIABLE, cache.toString(), "PATH", temp.toString());
+
+        assertThat(RedisBinary.forVersion("8.0", environment).path()).isEqualTo(eight);
+        RedisBinary found = RedisBinary.forVersion("valkey-8.0", environment);
+        assertThat(found.path()).isEqualTo(valkey);
+        assertThat(found.engine()).isEqualTo("valkey");
+        assertThat(found.origin()).isEqualTo("servers.env");
+        assertThat(RedisBinary.forVersion("7", environment).engine()).isEqualTo("redis");
+        assertThatThrownBy(() -> RedisBinary.forVersion("valkey-8.1", environment))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no valkey-server 8.1.x")
+                .hasMessageContaining("VALKEY_8_1_SERVER")
+                .hasMessageContaining(".ci/redis-servers.sh");
+        assertThat(RedisBinary.variableFor("redis", "8.0")).isEqualTo("REDIS_8_0_SERVER");
+    }
+
+    @Test
     void garbledVersionOutputFailsWithTheOutput() throws IOException {
         Path broken = script("broken", "echo 'segmentation fault'");
 
