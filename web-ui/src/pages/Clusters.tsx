@@ -39,7 +39,7 @@ export function Clusters() {
               <div class="table-wrap">
                 <table>
                   <thead><tr><th scope="col">Shard</th><th scope="col">Slots</th><th scope="col">Node</th><th scope="col">Role</th>
-                    <th scope="col">Offset</th><th scope="col">Health</th></tr></thead>
+                    <th scope="col">Server</th><th scope="col">Offset</th><th scope="col">Health</th></tr></thead>
                   <tbody>
                     {c.shards.flatMap((s) => s.nodes.map((n, i) => (
                       <tr data-node={n.address}>
@@ -47,6 +47,7 @@ export function Clusters() {
                         {i === 0 && <td rowSpan={s.nodes.length}>{s.slots.length ? s.slots.join(', ') : 'all (standalone)'}</td>}
                         <td>{n.address}</td>
                         <td><span class={`badge role-${n.role.toLowerCase()}`}>{n.role}</span></td>
+                        <td data-testid="server">{n.server ?? '–'}</td>
                         <td>{n.offset ?? '–'}</td>
                         <td>{n.healthy ? <span class="badge ok">healthy</span>
                           : <span class="badge bad" title={n.error ?? undefined}>down{n.error ? `: ${n.error}` : ''}</span>}</td>

@@ -27,8 +27,9 @@ public interface TopologyView {
      * @param offset   replication offset (master: {@code master_repl_offset}; replica: {@code slave_repl_offset})
      * @param lastSeen when it last answered
      * @param error    why the last poll failed, if it did
+     * @param server   engine and version, "redis 8.0.2" or "valkey 8.0.1"; null until the node answered
      */
     record Node(String address, String role, boolean healthy, @Nullable Long offset, @Nullable Instant lastSeen,
-                @Nullable String error, @Nullable String redisNodeId) {
+                @Nullable String error, @Nullable String redisNodeId, @Nullable String server) {
     }
 }

@@ -36,7 +36,9 @@ public class NodeProber {
                     return info != null
                             ? NodeProbe.answered(address, info, clock.instant())
                             : NodeProbe.failed(address, describe(error), clock.instant());
-                });
+                })
+                .thenCompose(probe -> !probe.reachable() ? CompletableFuture.completedFuture(probe)
+                        : redis.server(cluster.node(address)).handle((server, error) -> probe.withServer(server)));
     }
 
     public CompletableFuture<List<NodeProbe>> probeAll(ClusterTarget cluster, Collection<HostAndPort> addresses) {

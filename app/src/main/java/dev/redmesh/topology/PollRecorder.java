@@ -134,7 +134,8 @@ class PollRecorder {
         List<TopologyStore.NodeRow> changed = new ArrayList<>();
         for (TopologyStore.NodeRow row : watch.written.values()) {
             TopologyStore.NodeRow down = new TopologyStore.NodeRow(row.address(), row.shardId(), row.redisNodeId(),
-                    row.role(), false, row.offset(), row.replid(), row.replid2(), row.secondOffset(), row.lastSeen(), error);
+                    row.role(), false, row.offset(), row.replid(), row.replid2(), row.secondOffset(), row.lastSeen(), error,
+                    row.server());
             if (!down.equals(row)) {
                 changed.add(down);
             }
@@ -204,7 +205,7 @@ class PollRecorder {
             List<TopologyView.Node> nodes = rows.stream().filter(r -> r.shardId().equals(shard.id()))
                     .sorted((a, b) -> a.role() != b.role() ? a.role().compareTo(b.role()) : a.address().compareTo(b.address()))
                     .map(r -> new TopologyView.Node(r.address(), r.role().name(), r.healthy(), r.offset(), r.lastSeen(),
-                            r.lastError(), r.redisNodeId()))
+                            r.lastError(), r.redisNodeId(), r.server()))
                     .toList();
             view.add(new TopologyView.Shard(shard.id(), shard.slots().stream().map(SlotRange::toString).toList(),
                     shard.master(), nodes));
@@ -229,12 +230,13 @@ class PollRecorder {
                     previous == null ? null : previous.offset(), previous == null ? null : previous.replid(),
                     previous == null ? null : previous.replid2(), previous == null ? null : previous.secondOffset(),
                     previous == null ? null : previous.lastSeen(),
-                    probe == null ? "not probed this poll" : probe.error());
+                    probe == null ? "not probed this poll" : probe.error(), previous == null ? null : previous.server());
         }
         ReplicationInfo info = probe.info();
         return new TopologyStore.NodeRow(node.address().toString(), shardId, node.nodeId(), role, node.healthy(),
                 info.offset(), info.replid(), info.replid2(), info.secondReplOffset(), probe.at(),
-                node.failedByCluster() ? "marked failed by the cluster" : null);
+                node.failedByCluster() ? "marked failed by the cluster" : null,
+                probe.server() != null ? probe.server() : previous == null ? null : previous.server());
     }
 
     private void recordOutcome(ClusterTarget cluster, String shard, ShardMasterTracker.Outcome outcome, String method,

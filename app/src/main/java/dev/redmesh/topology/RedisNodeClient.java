@@ -84,6 +84,42 @@ public class RedisNodeClient implements DisposableBean {
                         && !(reply.get(0) instanceof List<?> entry && entry.isEmpty())); // RESP2's nil entry: []
     }
 
+    /** How long a node's engine and version is believed before it is asked again (it changes on upgrade). */
+    private static final java.time.Duration SERVER_FRESH_FOR = java.time.Duration.ofMinutes(1);
+    private record Server(String text, long askedNanos) {
+    }
+    private final Map<NodeTarget, Server> servers = new ConcurrentHashMap<>();
+
+    /**
+     * The node's engine and version, "redis 8.0.2" or "valkey 8.0.1" ({@code INFO server}: Valkey
+     * says {@code server_name:valkey} and {@code valkey_version}, and a Redis-compatible
+     * {@code redis_version}), asked at most once a minute per node.
+     */
+    public CompletableFuture<String> server(NodeTarget target) {
+        Server known = servers.get(target);
+        if (known != null && System.nanoTime() - known.askedNanos() < SERVER_FRESH_FOR.toNanos()) {
+            return CompletableFuture.completedFuture(known.text());
+        }
+        return call(target, commands -> commands.info("server")).thenApply(info -> {
+            String text = serverOf(info);
+            servers.put(target, new Server(text, System.nanoTime()));
+            return text;
+        });
+    }
+
+    static String serverOf(String info) {
+        Map<String, String> fields = new java.util.HashMap<>();
+        info.lines().forEach(line -> {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        });
+        String name = fields.getOrDefault("server_name", "redis");
+        String version = fields.getOrDefault(name + "_version", fields.getOrDefault("redis_version", "?"));
+        return name + " " + version;
+    }
+
     /** The node's Redis version, asked once per node and remembered. */
     public CompletableFuture<RedisVersion> version(NodeTarget target) {
         RedisVersion known = versions.get(target);

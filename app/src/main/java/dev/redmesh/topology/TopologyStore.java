@@ -28,7 +28,12 @@ class TopologyStore {
     }
 
     record NodeRow(String address, String shardId, String redisNodeId, NodeRole role, boolean healthy, Long offset,
-                   String replid, String replid2, Long secondOffset, Instant lastSeen, String lastError) {
+                   String replid, String replid2, Long secondOffset, Instant lastSeen, String lastError, String server) {
+
+        NodeRow(String address, String shardId, String redisNodeId, NodeRole role, boolean healthy, Long offset,
+                String replid, String replid2, Long secondOffset, Instant lastSeen, String lastError) {
+            this(address, shardId, redisNodeId, role, healthy, offset, replid, replid2, secondOffset, lastSeen, lastError, null);
+        }
     }
 
     private final JdbcTemplate jdbc;
@@ -45,11 +50,11 @@ class TopologyStore {
     List<NodeRow> nodes(String cluster) {
         return jdbc.query("""
                 select address, shard_id, redis_node_id, role, healthy, repl_offset, replid, replid2,
-                       second_repl_offset, last_seen, last_error
+                       second_repl_offset, last_seen, last_error, server
                 from node where cluster_name = ? order by shard_id, role, address""",
                 (rs, n) -> new NodeRow(rs.getString(1), rs.getString(2), rs.getString(3), NodeRole.valueOf(rs.getString(4)),
                         rs.getBoolean(5), (Long) rs.getObject(6), rs.getString(7), rs.getString(8), (Long) rs.getObject(9),
-                        rs.getTimestamp(10) == null ? null : rs.getTimestamp(10).toInstant(), rs.getString(11)),
+                        rs.getTimestamp(10) == null ? null : rs.getTimestamp(10).toInstant(), rs.getString(11), rs.getString(12)),
                 cluster);
     }
 
@@ -85,13 +90,14 @@ class TopologyStore {
         Timestamp at = Timestamp.from(now);
         jdbc.batchUpdate("""
                 insert into node (cluster_name, address, shard_id, redis_node_id, role, healthy, repl_offset, replid,
-                                  replid2, second_repl_offset, last_seen, last_error, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  replid2, second_repl_offset, last_seen, last_error, updated_at, server)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (cluster_name, address) do update set shard_id = excluded.shard_id,
                     redis_node_id = excluded.redis_node_id, role = excluded.role, healthy = excluded.healthy,
                     repl_offset = excluded.repl_offset, replid = excluded.replid, replid2 = excluded.replid2,
                     second_repl_offset = excluded.second_repl_offset, last_seen = excluded.last_seen,
-                    last_error = excluded.last_error, updated_at = excluded.updated_at""",
+                    last_error = excluded.last_error, updated_at = excluded.updated_at,
+                    server = coalesce(excluded.server, node.server)""",
                 changed, changed.size(), (ps, n) -> {
                     ps.setString(1, cluster);
                     ps.setString(2, n.address());
@@ -106,6 +112,7 @@ class TopologyStore {
                     ps.setTimestamp(11, n.lastSeen() == null ? null : Timestamp.from(n.lastSeen()));
                     ps.setString(12, n.lastError());
                     ps.setTimestamp(13, at);
+                    ps.setString(14, n.server());
                 });
     }
 
@@ -120,7 +127,7 @@ class TopologyStore {
         Map<String, List<TopologyView.Node>> nodes = new LinkedHashMap<>();
         for (NodeRow n : nodes(cluster)) {
             nodes.computeIfAbsent(n.shardId(), k -> new ArrayList<>()).add(new TopologyView.Node(n.address(),
-                    n.role().name(), n.healthy(), n.offset(), n.lastSeen(), n.lastError(), n.redisNodeId()));
+                    n.role().name(), n.healthy(), n.offset(), n.lastSeen(), n.lastError(), n.redisNodeId(), n.server()));
         }
         return shards(cluster).stream().map(s -> new TopologyView.Shard(s.id(),
                 s.slots().stream().map(SlotRange::toString).toList(), s.master(),

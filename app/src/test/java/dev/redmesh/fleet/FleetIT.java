@@ -78,6 +78,12 @@ class FleetIT {
             assertThat(shards.get(0).path("nodes").size()).as("%s's nodes: its master only", region).isEqualTo(1);
             assertThat(shards.get(0).path("nodes").get(0).path("healthy").asBoolean()).isTrue();
         }
+        Map<String, String> servers = Map.of("r1", "redis 8.0.", "r2", "valkey 8.0.", "r3", "redis 7.0.");
+        for (String region : regions) {
+            Eventually.await(region + "'s node shows its engine and version", Duration.ofSeconds(10), () ->
+                    api.get("/api/v1/clusters/c-" + region).json().path("shards").get(0).path("nodes").get(0)
+                            .path("server").asString("").startsWith(servers.get(region)));
+        }
         assertThat(api.get("/api/v1/overview").json().path("totals").path("clustersUnhealthy").asInt()).isZero();
         Map<String, Set<String>> held = fleet.holdings();
         assertThat(held.keySet()).as("assignments spread over the workers, least-loaded first")
