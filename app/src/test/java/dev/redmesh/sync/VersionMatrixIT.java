@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Source × target over the servers users run: Redis 6.2, 7.0, 8.0 and Valkey 8.0, every one at least
  * once on each side, old to new and new to old. Every type preloaded (hash field TTLs where the
- * source has them), non-idempotent writes during the full sync, field-TTL commands while streaming,
+ * source has them, function libraries where both sides have them), non-idempotent writes during the
+ * full sync, field-TTL commands and a new library while streaming,
  * then the two compared independently of the engine (values, key TTLs, and field TTLs within 1 s
  * where both sides have them). A server this machine lacks fails the test: none is skipped.
  */
@@ -73,6 +74,11 @@ class VersionMatrixIT {
             }
         }
 
+        boolean functions = source.binary().version().isAtLeast(7, 0) && target.binary().version().isAtLeast(7, 0);
+        if (functions) {
+            src.functionLoad("#!lua name=before\nredis.register_function('hello', function(keys, args) return 'hi' end)");
+        }
+
         SyncWorker worker = worker(source, target);
         Workload.Writer writer = new Workload.Writer(connect(source, 0), "live:");
         worker.start();
@@ -85,6 +91,9 @@ class VersionMatrixIT {
                 src.hexpire("pre:fttl:" + (i + 3), 900, "keep");
                 src.hexpireat("pre:fttl:" + (i + 4), System.currentTimeMillis() / 1000 + 800, "keep");
             }
+        }
+        if (functions) {
+            src.functionLoad("#!lua name=during\nredis.register_function('bye', function(keys, args) return 'bye' end)");
         }
         Thread.sleep(300);
         writer.close();
@@ -103,6 +112,11 @@ class VersionMatrixIT {
             });
         }
         assertThat(connect(target, 0).get("live:counter")).isEqualTo(Long.toString(writer.rounds()));
+        if (functions) {
+            RedisCommands<String, String> t = connect(target, 0);
+            Eventually.await("both libraries on the target", Duration.ofSeconds(10),
+                    () -> t.functionList().toString().contains("before") && t.functionList().toString().contains("during"));
+        }
         assertThat(worker.stats().fullSyncs()).isEqualTo(1);
         assertThat(worker.stats().applyErrors()).isZero();
         if (fieldTtls) {
