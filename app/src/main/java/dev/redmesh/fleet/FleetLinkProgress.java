@@ -70,7 +70,6 @@ class FleetLinkProgress implements LinkProgress {
     static LinkResponse.ShardAssignment shard(FleetStore.AssignmentRow a) {
         return new LinkResponse.ShardAssignment(a.shardId(), a.workerId(), a.sourceNode(), a.epoch(), a.appliedOffset(),
                 a.phase() == null ? null : a.phase().name(), a.lagMs(), a.lagBytes(), a.opsPerSec(),
-                a.phase() == dev.redmesh.worker.AssignmentPhase.FULL_SYNC && a.fullSync() != null ? new LinkResponse.FullSync(
-                        a.fullSync().keysRead(), a.fullSync().keysTotal(), a.fullSync().elapsedMs()) : null);
+                a.phase() == dev.redmesh.worker.AssignmentPhase.FULL_SYNC ? a.fullSync() : null);
     }
 }

@@ -19,6 +19,7 @@ import dev.redmesh.sync.Resync;
 import dev.redmesh.link.LinkReadModel;
 import dev.redmesh.topology.ShardReadModel;
 import dev.redmesh.worker.AssignmentPhase;
+import dev.redmesh.link.LinkResponse;
 import dev.redmesh.worker.FleetProtocol;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,7 +47,7 @@ class FleetStore {
     record AssignmentRow(String id, String linkId, String shardId, String sourceNode, String targetNode, long epoch,
                          String workerId, Instant leaseExpiresAt, AssignmentPhase phase, Long appliedOffset, Long lagBytes,
                          Long lagMs, Double opsPerSec, String lastError, Instant reportedAt,
-                         FleetProtocol.@Nullable FullSyncProgress fullSync) {
+                         LinkResponse.@Nullable FullSync fullSync) {
 
         AssignmentRow(String id, String linkId, String shardId, String sourceNode, String targetNode, long epoch,
                       String workerId, Instant leaseExpiresAt, AssignmentPhase phase, Long appliedOffset, Long lagBytes,
@@ -475,14 +476,14 @@ class FleetStore {
                 rs.getString("last_error"), instant(rs, "reported_at"), fullSync(rs));
     }
 
-    private static FleetProtocol.@Nullable FullSyncProgress fullSync(ResultSet rs) throws SQLException {
+    private static LinkResponse.@Nullable FullSync fullSync(ResultSet rs) throws SQLException {
         Long read = (Long) rs.getObject("full_sync_keys_read");
         if (read == null) {
             return null;
         }
         Long total = (Long) rs.getObject("full_sync_keys_total");
         Long elapsed = (Long) rs.getObject("full_sync_elapsed_ms");
-        return new FleetProtocol.FullSyncProgress(read, total == null ? 0 : total, elapsed == null ? 0 : elapsed);
+        return new LinkResponse.FullSync(read, total == null ? 0 : total, elapsed == null ? 0 : elapsed);
     }
 
     private static AssignmentPhase phase(String stored) {

@@ -3,12 +3,8 @@ package dev.redmesh.fleet;
 import java.util.List;
 import java.util.Optional;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.redmesh.link.FullSyncReason;
-import dev.redmesh.link.LinkResponse;
 import dev.redmesh.link.LinkState;
-import dev.redmesh.worker.FleetProtocol;
 import dev.redmesh.worker.AssignmentPhase;
 
 /**
@@ -56,7 +52,7 @@ final class LinkStateRule {
         }
         Optional<FleetStore.AssignmentRow> copying = shards.stream().filter(a -> a.phase() == AssignmentPhase.FULL_SYNC).findFirst();
         if (copying.isPresent()) {
-            return new Decision(LinkState.FULL_SYNC, fullSync(copying.get().shardId(), copying.get().fullSync()));
+            return new Decision(LinkState.FULL_SYNC, FullSyncReason.of(copying.get().shardId(), copying.get().fullSync()));
         }
         if (shards.stream().anyMatch(a -> a.workerId() == null)) {
             return new Decision(LinkState.PENDING, "no live worker");
@@ -72,11 +68,6 @@ final class LinkStateRule {
             return new Decision(LinkState.PENDING, "fenced off by a newer holder, handing over: shard(s) " + fenced);
         }
         return new Decision(LinkState.PENDING, "starting: " + shards.stream().map(a -> a.shardId() + " " + waiting(a.phase())).toList());
-    }
-
-    static String fullSync(String shard, FleetProtocol.@Nullable FullSyncProgress progress) {
-        return progress == null ? FullSyncReason.of(shard, null)
-                : FullSyncReason.of(shard, new LinkResponse.FullSync(progress.keysRead(), progress.keysTotal(), progress.elapsedMs()));
     }
 
     private static List<String> ofPhase(List<FleetStore.AssignmentRow> shards, AssignmentPhase phase) {

@@ -59,9 +59,11 @@ interface ChangeSource extends AutoCloseable {
 
         /**
          * @param from   the checkpoint to resume after, or null for a full copy first
-         * @param events notable things worth an event in the timeline
+         * @param events    notable things worth an event in the timeline
+         * @param downgrade the link's one record of values a target without field TTLs gets approximated
          */
         ChangeSource open(SyncWorker.Spec spec, CommandCatalog catalog, int targetRdbVersion, BoundedEventQueue queue,
-                          SyncStats stats, Checkpoint from, java.util.function.Consumer<String> events);
+                          SyncStats stats, Checkpoint from, java.util.function.Consumer<String> events,
+                          FieldTtlDowngrade downgrade);
     }
 }

@@ -74,7 +74,7 @@ final class KeyspaceSource implements ChangeSource {
     /** How often a beat is published on the source to time the lag (see {@link Beats}). */
     static final Duration BEAT_EVERY = Duration.ofMillis(250);
 
-    static final ChangeSource.Factory FACTORY = (spec, catalog, targetRdbVersion, queue, stats, from, events) ->
+    static final ChangeSource.Factory FACTORY = (spec, catalog, targetRdbVersion, queue, stats, from, events, downgrade) ->
             new KeyspaceSource(spec, queue, stats, from != null, events, RESYNC_DELAY);
 
 

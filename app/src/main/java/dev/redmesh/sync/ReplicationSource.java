@@ -39,11 +39,10 @@ import org.slf4j.LoggerFactory;
 final class ReplicationSource implements ChangeSource {
 
     /** The PSYNC2 capture: a replica of the source master, resuming after {@code from} when it can. */
-    static final ChangeSource.Factory PSYNC = (spec, catalog, targetRdbVersion, queue, stats, from, events) ->
+    static final ChangeSource.Factory PSYNC = (spec, catalog, targetRdbVersion, queue, stats, from, events, downgrade) ->
             new ReplicationSource(spec.source(), spec.options().tls(), catalog.names(), targetRdbVersion, queue, stats,
                     from == null ? null : from.replid(), from == null ? -1 : from.offset(),
-                    spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis(), new PsyncBeats(spec),
-                    new FieldTtlDowngrade(spec.link(), stats, events));
+                    spec.options().maxRestoreBytes(), spec.options().reconnectBackoffMax().toMillis(), new PsyncBeats(spec), downgrade);
 
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSource.class);

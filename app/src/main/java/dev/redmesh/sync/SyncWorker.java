@@ -191,7 +191,7 @@ public final class SyncWorker implements AutoCloseable {
         // copy: it is reconciled with the source (KeyspaceSource's resync) rather than copied again
         Checkpoint resume = psync ? plan.from() : standing.resume();
         long planned = System.nanoTime();
-        source = sources.open(spec, catalog, writer.rdbVersion(), queue, stats, resume, events);
+        source = sources.open(spec, catalog, writer.rdbVersion(), queue, stats, resume, events, downgrade);
         source.inboundCoverage(inboundCoverage);
         running = true;
         applier = new Thread(this::applyLoop, "sync-apply-" + spec.link());

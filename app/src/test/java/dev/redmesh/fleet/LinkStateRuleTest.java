@@ -7,7 +7,6 @@ import java.util.List;
 
 import dev.redmesh.link.LinkState;
 import dev.redmesh.worker.AssignmentPhase;
-import dev.redmesh.worker.FleetProtocol;
 import org.junit.jupiter.api.Test;
 
 /** A link's state from its shards' phases: every phase lands where it belongs, none in a default. */
@@ -84,18 +83,18 @@ class LinkStateRuleTest {
 
     @Test
     void aFullSyncSaysHowFarItHasComeAndHowLongIsLeft() {
-        assertThat(LinkStateRule.fullSync("0", new FleetProtocol.FullSyncProgress(400_000, 1_000_000, 10_000)))
+        assertThat(dev.redmesh.link.FullSyncReason.of("0", new dev.redmesh.link.LinkResponse.FullSync(400_000, 1_000_000, 10_000)))
                 .isEqualTo("full sync of shard 0: 40 % (400 000 of 1 000 000 keys) in 10 s, about 15 s left");
-        assertThat(LinkStateRule.fullSync("0", new FleetProtocol.FullSyncProgress(1_000, 10_000_000, 60_000)))
+        assertThat(dev.redmesh.link.FullSyncReason.of("0", new dev.redmesh.link.LinkResponse.FullSync(1_000, 10_000_000, 60_000)))
                 .as("slow: hours").endsWith("about 166.7 h left");
-        assertThat(LinkStateRule.fullSync("0", new FleetProtocol.FullSyncProgress(100_000, 1_000_000, 60_000))).endsWith("about 9 min left");
-        assertThat(LinkStateRule.fullSync("0", new FleetProtocol.FullSyncProgress(0, 0, 3_400)))
+        assertThat(dev.redmesh.link.FullSyncReason.of("0", new dev.redmesh.link.LinkResponse.FullSync(100_000, 1_000_000, 60_000))).endsWith("about 9 min left");
+        assertThat(dev.redmesh.link.FullSyncReason.of("0", new dev.redmesh.link.LinkResponse.FullSync(0, 0, 3_400)))
                 .isEqualTo("full sync of shard 0: waiting for the source's RDB (3 s so far; the source forks and writes it first)");
-        assertThat(LinkStateRule.fullSync("0", new FleetProtocol.FullSyncProgress(5_000, 0, 2_000)))
+        assertThat(dev.redmesh.link.FullSyncReason.of("0", new dev.redmesh.link.LinkResponse.FullSync(5_000, 0, 2_000)))
                 .isEqualTo("full sync of shard 0: 5 000 keys in 2 s (the RDB does not say how many it holds)");
-        assertThat(LinkStateRule.fullSync("0", null)).isEqualTo("full sync of shard 0");
+        assertThat(dev.redmesh.link.FullSyncReason.of("0", null)).isEqualTo("full sync of shard 0");
         FleetStore.AssignmentRow copying = new FleetStore.AssignmentRow("a.b/1", "a.b", "1", "n:1", "t:1", 1, "w", null,
-                AssignmentPhase.FULL_SYNC, null, null, null, null, null, null, new FleetProtocol.FullSyncProgress(10, 20, 1_000));
+                AssignmentPhase.FULL_SYNC, null, null, null, null, null, null, new dev.redmesh.link.LinkResponse.FullSync(10, 20, 1_000));
         assertThat(decide(shard("0", AssignmentPhase.STREAMING, "w", null), copying))
                 .isEqualTo(new LinkStateRule.Decision(LinkState.FULL_SYNC, "full sync of shard 1: 50 % (10 of 20 keys) in 1 s, about 1 s left"));
     }
